@@ -1,0 +1,29 @@
+// Every subcommand is one file pair app/NAME_command.{h,cpp}'s worth of code exposing
+// `add_NAME_command(CLI::App&)`, which declares its options and sets its callback. The
+// callbacks throw nmt's error types; main() maps them onto exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "nmt/config/config.h"
+
+namespace nmt::app {
+
+void add_version_command(CLI::App& app);
+void print_version();  // also behind `nmt --version`
+void add_config_command(CLI::App& app);
+
+// Options shared by every command that takes a config: --preset, --config, --set.
+void add_config_options(CLI::App& cmd, ConfigSources& sources);
+// --threads N and --device D; apply_runtime_options() sets them on LibTorch.
+struct RuntimeOptions {
+  int threads = 0;
+  std::string device = "cpu";
+};
+void add_runtime_options(CLI::App& cmd, RuntimeOptions& options);
+void apply_runtime_options(const RuntimeOptions& options);
+
+}  // namespace nmt::app
