@@ -10,10 +10,14 @@
 namespace nmt::metrics {
 namespace {
 
-// sacreBLEU's TER._preprocess_segment: tokenizer(sent.rstrip()), then str.split().
-std::vector<std::string> ter_words(const std::string& line, const TerOptions& options, const std::string& context) {
-  const std::u32string text = utf8_to_u32(line, context);
-  const std::u32string tokenized = tokenize_tercom(py_rstrip(text), options);
+// sacreBLEU's TER._preprocess_segment: tokenizer(sent.rstrip()), then str.split(). sacreBLEU
+// preprocesses a reference twice (once when caching references, again in
+// TER._extract_reference_info); with the default options that changes nothing, but with
+// `normalized` it does (e.g. "&amp;lt;" -> "&lt;" -> "<"), so references take `passes` = 2.
+std::vector<std::string> ter_words(const std::string& line, const TerOptions& options, const std::string& context,
+                                   int passes = 1) {
+  std::u32string tokenized = utf8_to_u32(line, context);
+  for (int pass = 0; pass < passes; ++pass) tokenized = tokenize_tercom(py_rstrip(tokenized), options);
   std::vector<std::string> words;
   for (auto w : py_split(tokenized)) words.push_back(u32_to_utf8(w));
   return words;
@@ -43,7 +47,7 @@ TerResult corpus_ter(const std::vector<std::string>& hyps,
       std::int64_t best_edits = 10000000000000000;  // int(1e16)
       std::int64_t ref_lengths = 0;
       for (const std::string* ref : segments.segments[i]) {
-        const EditCount count = translation_edit_rate(hyp_words, ter_words(*ref, options, "reference"));
+        const EditCount count = translation_edit_rate(hyp_words, ter_words(*ref, options, "reference", 2));
         ref_lengths += count.ref_length;
         best_edits = std::min(best_edits, count.edits);
       }

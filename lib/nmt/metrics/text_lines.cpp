@@ -1,5 +1,7 @@
 #include "nmt/metrics/text_lines.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -34,7 +36,7 @@ std::vector<std::string> read_text_lines(std::istream& in, const std::string& so
 std::vector<std::string> read_text_lines(const std::string& path) {
   if (path == "-") return read_text_lines(std::cin, "stdin");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError("cannot open '" + path + "'");
+  if (!in) throw DataError("cannot open '" + path + "' (" + std::strerror(errno) + ")");
   return read_text_lines(in, path);
 }
 
