@@ -142,16 +142,22 @@ void add_bleu_command(CLI::App& app) {
   cmd->add_flag("--sentence", o->sentence, "Score each line separately (BLEU then uses effective order)");
   cmd->add_flag("--json", o->json, "Print sacreBLEU's JSON (JSON Lines with --sentence)");
   cmd->add_flag("-b,--score-only", o->score_only, "Print only the score");
-  cmd->add_option("-w,--width", o->width, "Decimals of the printed score")->check(CLI::Range(0, 16));
+  cmd->add_option("-w,--width", o->width, "Decimals of the printed score")
+      ->capture_default_str()->check(CLI::Range(0, 16));
 
-  cmd->add_option("--tokenize", o->tokenize, "BLEU tokenizer")->check(CLI::IsMember({"none", "13a", "intl", "char"}));
+  cmd->add_option("--tokenize", o->tokenize, "BLEU tokenizer")
+      ->capture_default_str()->check(CLI::IsMember({"none", "13a", "intl", "char"}));
   cmd->add_flag("--lowercase", o->bleu.lowercase, "Case-insensitive BLEU");
-  cmd->add_option("--smooth", o->smooth, "BLEU smoothing")->check(CLI::IsMember({"exp", "floor", "add-k", "none"}));
+  cmd->add_option("--smooth", o->smooth, "BLEU smoothing")
+      ->capture_default_str()->check(CLI::IsMember({"exp", "floor", "add-k", "none"}));
   auto* value = cmd->add_option("--smooth-value", o->smooth_value, "Value for floor (default 0.1) or add-k (default 1)");
 
-  cmd->add_option("--chrf-char-order", o->chrf.char_order, "chrF character n-gram order")->check(CLI::Range(1, 100));
-  cmd->add_option("--chrf-word-order", o->chrf.word_order, "chrF word n-gram order (2 = chrF++)")->check(CLI::Range(0, 100));
-  cmd->add_option("--chrf-beta", o->chrf.beta, "chrF recall weight")->check(CLI::Range(0, 100));
+  cmd->add_option("--chrf-char-order", o->chrf.char_order, "chrF character n-gram order")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  cmd->add_option("--chrf-word-order", o->chrf.word_order, "chrF word n-gram order (2 = chrF++)")
+      ->capture_default_str()->check(CLI::Range(0, 100));
+  cmd->add_option("--chrf-beta", o->chrf.beta, "chrF recall weight")
+      ->capture_default_str()->check(CLI::Range(0, 100));
   cmd->add_flag("--chrf-lowercase", o->chrf.lowercase, "Case-insensitive chrF");
   cmd->add_flag("--chrf-whitespace", o->chrf.whitespace, "Keep whitespace in chrF's character n-grams");
   cmd->add_flag("--chrf-eps-smoothing", o->chrf.eps_smoothing, "chrF++.py's epsilon smoothing instead of effective order");
