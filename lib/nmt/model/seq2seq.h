@@ -25,7 +25,15 @@ struct EncoderOutput {
 // batch row as dim 0, so reorder() is one index_select per entry whatever the architecture keeps
 // (transformer: per-layer self-attention keys/values grown each step and cross-attention
 // keys/values computed once; rnn: hidden/cell states and the input-feeding vector).
+//
+// Entries named with kStaticPrefix depend only on the source sentence of their row (cross-attention
+// keys/values, the source mask): reorder() leaves them alone when every row keeps its source, which
+// is what beam search does at almost every step (it reorders beams within a sentence). The row ->
+// source map that proves it is the kSourceRowKey entry ([B] int64), set by initial_cache().
 struct DecoderCache {
+  static constexpr const char* kStaticPrefix = "static.";
+  static constexpr const char* kSourceRowKey = "source_row";
+
   std::map<std::string, torch::Tensor> tensors;
   int64_t steps = 0;  // target positions consumed so far
   // When true, step() stores the cross-attention weights of this step, averaged over heads, of the
@@ -54,7 +62,9 @@ class Seq2SeqImpl : public torch::nn::Module {
   // last_tokens [B] (BOS at the first step) -> log-probabilities [B, V] (float32) of the next token.
   virtual torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded,
                              DecoderCache& cache) = 0;
-  // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output.
+  // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output. The
+  // default index_selects dim 0 of every cache tensor and of `encoded`, skipping static entries and
+  // `encoded` when no row changes its source (see DecoderCache).
   virtual void reorder(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices);
 
   // Teacher-forced pass that also returns every attention map (for `nmt attention`, reports).

@@ -1,0 +1,32 @@
+// The position-wise feed-forward sublayer: Linear(D -> ff), nonlinearity, dropout, Linear(ff -> D),
+// applied to every position independently.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace nmt {
+
+struct FeedForwardOptions {
+  int64_t d_model = 512;          // D: input and output width
+  int64_t ff = 2048;              // inner width
+  std::string activation = "relu";  // relu | gelu (exact, erf-based)
+  double dropout = 0.1;           // dropout on the inner activations (training only)
+};
+
+class FeedForwardImpl : public torch::nn::Module {
+ public:
+  explicit FeedForwardImpl(const FeedForwardOptions& options);
+  // x [B, T, D] -> [B, T, D]
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  FeedForwardOptions options_;
+  bool gelu_;
+  torch::nn::Linear fc1{nullptr};  // [D] -> [ff]
+  torch::nn::Linear fc2{nullptr};  // [ff] -> [D]
+};
+TORCH_MODULE(FeedForward);
+
+}  // namespace nmt

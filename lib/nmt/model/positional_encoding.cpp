@@ -1,0 +1,73 @@
+#include "nmt/model/positional_encoding.h"
+
+#include <cmath>
+
+#include "nmt/util/error.h"
+
+namespace nmt {
+
+void check_positional_options(const PositionalEncodingOptions& o) {
+  if (o.kind != "sinusoidal" && o.kind != "learned" && o.kind != "none")
+    throw ConfigError("config key 'model.positional': unknown encoding '" + o.kind +
+                      "' (expected sinusoidal, learned or none)");
+  if (o.combine != "add" && o.combine != "concat")
+    throw ConfigError("config key 'model.positional_combine': unknown mode '" + o.combine +
+                      "' (expected add or concat)");
+  if (o.max_positions < 1) throw ConfigError("config key 'model.max_positions' must be positive");
+}
+
+torch::Tensor PositionalEncodingImpl::sinusoids(int64_t offset, int64_t length, int64_t dim, double base) {
+  auto f64 = torch::TensorOptions().dtype(torch::kDouble);
+  auto pos = torch::arange(offset, offset + length, f64).unsqueeze(1);  // [T, 1]
+  auto j = torch::arange(dim, f64);                                     // [D]
+  // Channels 2i and 2i+1 share the frequency 1 / base^(2i/D).
+  auto inv_freq = torch::pow(base, -2.0 * torch::floor(j / 2) / static_cast<double>(dim));  // [D]
+  auto angle = pos * inv_freq.unsqueeze(0);                                                // [T, D]
+  auto even = (torch::remainder(j, 2) == 0).unsqueeze(0);                                  // [1, D]
+  return torch::where(even, torch::sin(angle), torch::cos(angle)).to(torch::kFloat);
+}
+
+PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& options) : options_(options) {
+  check_positional_options(options_);
+  const int64_t d = options_.d_model;
+  scale_ = std::sqrt(static_cast<double>(d));
+  if (options_.kind == "sinusoidal") {
+    sinusoid_cache_ = sinusoids(0, options_.max_positions, d, options_.base);
+  } else if (options_.kind == "learned") {
+    table = register_module("table", torch::nn::Embedding(options_.max_positions, d));
+    torch::NoGradGuard no_grad;
+    table->weight.normal_(0.0, std::pow(static_cast<double>(d), -0.5));
+  }
+  if (options_.combine == "concat" && options_.kind != "none") {
+    projection = register_module("projection", torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
+    torch::nn::init::xavier_uniform_(projection->weight);
+  }
+}
+
+torch::Tensor PositionalEncodingImpl::encodings(int64_t offset, int64_t length, const torch::TensorOptions& options) {
+  if (options_.kind == "none") return {};
+  const int64_t end = offset + length;
+  if (options_.kind == "learned") {
+    TORCH_CHECK(end <= options_.max_positions, "position ", end - 1, " is beyond model.max_positions = ",
+                options_.max_positions, " of the learned positional table");
+    auto positions = torch::arange(offset, end, torch::TensorOptions().dtype(torch::kLong).device(table->weight.device()));
+    return table(positions).to(options);  // [T, D]
+  }
+  auto pe = end <= sinusoid_cache_.size(0) ? sinusoid_cache_.narrow(0, offset, length)
+                                           : sinusoids(offset, length, options_.d_model, options_.base);
+  return pe.to(options);  // [T, D]
+}
+
+torch::Tensor PositionalEncodingImpl::forward(const torch::Tensor& embedded, int64_t offset) {
+  const auto b = embedded.size(0), t = embedded.size(1);
+  auto x = embedded * scale_;  // [B, T, D]
+  auto pe = encodings(offset, t, embedded.options());
+  if (!pe.defined()) return x;
+  if (options_.combine == "add") return x + pe.unsqueeze(0);  // [B, T, D]
+  // [B, T, D] ; [B, T, D] -> [B, T, 2D] -> [B, T, D]
+  // The result keeps the embedding's dtype, so under autocast the residual stream stays float32.
+  return projection(torch::cat({x, pe.unsqueeze(0).expand({b, t, options_.d_model})}, /*dim=*/-1))
+      .to(embedded.scalar_type());
+}
+
+}  // namespace nmt
