@@ -37,3 +37,11 @@ TEST(Cli, UnknownOptionIsAUsageError) {
   EXPECT_EQ(run_nmt("config --no-such-flag").exit_code, 2);
   EXPECT_EQ(run_nmt("no-such-command").exit_code, 2);
 }
+
+TEST(Cli, ReadmeConfigReferenceIsCurrent) {
+  auto r = run_nmt("config --reference");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto readme = nmt::test::read_file(std::string(NMT_SOURCE_DIR) + "/README.md");
+  EXPECT_NE(readme.find(r.out), std::string::npos)
+      << "README.md's config table is out of date: paste `nmt config --reference` into it";
+}
