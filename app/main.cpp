@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   nmt::app::add_version_command(app);
   nmt::app::add_config_command(app);
   nmt::app::add_bleu_command(app);
+  nmt::app::add_translate_command(app);
+  nmt::app::add_score_command(app);
+  nmt::app::add_eval_command(app);
 
   try {
     app.parse(argc, argv);
