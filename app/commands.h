@@ -19,6 +19,7 @@ void add_translate_command(CLI::App& app);  // translate_command.cpp
 void add_score_command(CLI::App& app);      // score_command.cpp
 void add_eval_command(CLI::App& app);       // eval_command.cpp
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
+void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

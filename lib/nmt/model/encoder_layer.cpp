@@ -1,4 +1,5 @@
 #include "nmt/model/encoder_layer.h"
+#include "nmt/model/dropout.h"
 
 namespace nmt {
 
@@ -16,7 +17,7 @@ TransformerLayerOptions transformer_layer_options(const ModelConfig& c) {
 }
 
 torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& y, double dropout, bool training) {
-  if (dropout > 0 && training) return x + torch::dropout(y, dropout, /*train=*/true);
+  if (dropout > 0 && training) return x + nmt::dropout(y, dropout, /*train=*/true);
   return x + y;
 }
 
@@ -33,11 +34,11 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x_in, const torch::
   const bool train = is_training();
   auto x = x_in;
   if (options_.pre_norm) {
-    x = residual(x, self_attention->self_attend(self_attention_norm(x), bias, nullptr, nullptr, weights), p, train);
-    return residual(x, feed_forward(feed_forward_norm(x)), p, train);
+    x = residual(x, self_attention->self_attend(layer_norm(self_attention_norm, x), bias, nullptr, nullptr, weights), p, train);
+    return residual(x, feed_forward(layer_norm(feed_forward_norm, x)), p, train);
   }
-  x = self_attention_norm(residual(x, self_attention->self_attend(x, bias, nullptr, nullptr, weights), p, train));
-  return feed_forward_norm(residual(x, feed_forward(x), p, train));
+  x = layer_norm(self_attention_norm, residual(x, self_attention->self_attend(x, bias, nullptr, nullptr, weights), p, train));
+  return layer_norm(feed_forward_norm, residual(x, feed_forward(x), p, train));
 }
 
 }  // namespace nmt
