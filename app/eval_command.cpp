@@ -14,6 +14,7 @@
 #include "nmt/metrics/text_lines.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/system.h"
 
 namespace nmt::app {
 namespace {

@@ -3,6 +3,7 @@
 // --normalize the average per piece (EOS counted).
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "nmt/text/utf8.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/system.h"
 
 namespace nmt::app {
 namespace {

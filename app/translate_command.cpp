@@ -11,6 +11,7 @@
 #include "nmt/decoding/line_translator.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/system.h"
 #include "translation_output.h"
 
 namespace nmt::app {

@@ -2,8 +2,9 @@
 // fp32 and bf16; the speed-up of the cached incremental decoder over recomputing the whole prefix
 // each step (a naive reference implemented only here, through forward() on the growing prefix);
 // and the peak RSS.
-//   bench_decode [TEST_FILE=../shared/data/multi30k/test_2016_flickr.en.gz] [MODEL_DIR]
-//                [--threads N] [--naive-sentences N]
+//   bench_decode [TEST_FILE] [MODEL_DIR] [--threads N] [--naive-sentences N]
+// TEST_FILE defaults to $NMT_SHARED_DATA (else /work/shared/data)/multi30k/test_2016_flickr.en.gz;
+// when it is absent the benchmark says so and exits 0 (nothing to measure).
 // Without MODEL_DIR a `small`-preset transformer with random weights is used, with a
 // SentencePiece model trained (in a child process, so its memory is not counted) on the
 // training file next to TEST_FILE. Random weights rarely emit EOS, so every sentence runs to its
@@ -154,7 +155,9 @@ Run run_translate(const DecodingModel& m, const std::vector<std::string>& lines,
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string test_file = "../shared/data/multi30k/test_2016_flickr.en.gz", model_dir;
+  const char* shared = std::getenv("NMT_SHARED_DATA");
+  std::string test_file = std::string(shared ? shared : "/work/shared/data") + "/multi30k/test_2016_flickr.en.gz";
+  std::string model_dir;
   int threads = 0;
   size_t naive_n = 200;
   std::vector<std::string> positional;
@@ -166,10 +169,10 @@ int main(int argc, char** argv) {
   }
   if (positional.size() > 0) test_file = positional[0];
   if (positional.size() > 1) model_dir = positional[1];
-  if (!fs::exists(test_file) && fs::exists("../" + test_file)) test_file = "../" + test_file;
   if (!fs::exists(test_file)) {
-    std::fprintf(stderr, "test file %s not found\n", test_file.c_str());
-    return 1;
+    std::printf("bench_decode: skipped, test file %s not found (data/get_multi30k.sh fetches it)\n",
+                test_file.c_str());
+    return 0;
   }
   set_threads(threads);
   std::vector<std::string> lines = read_lines(test_file);
