@@ -6,6 +6,7 @@
 
 #include "nmt/decoding/line_translator.h"
 #include "nmt/decoding/model_dir.h"
+#include "nmt/model/model_file.h"
 #include "nmt/util/error.h"
 #include "support/run_command.h"
 #include "support/tiny_model_dir.h"
@@ -54,6 +55,31 @@ TEST_F(ModelDir, ResolvesExportedAndRunDirectoriesAndModelFiles) {
   EXPECT_THROW(resolve_model_paths(run / "missing"), CheckpointError);
 }
 
+TEST_F(ModelDir, ReadsATrainingCheckpointWithItsExtraEntries) {
+  // A checkpoint as the trainer writes it (training/checkpoint.h): the model-file keys from
+  // write_model plus optimizer, state and RNG entries, which decoding must simply ignore.
+  TempDir run;
+  fs::create_directories(run / "checkpoints");
+  for (const char* f : {"spm.model", "config.json"}) fs::copy_file(*dir_ / f, run / f);
+  const LoadedModel original = load_model_file(*dir_ / "model.pt");
+  torch::serialize::OutputArchive archive, optimizer, state;
+  write_model(archive, *original.model, original.config);
+  archive.write("checkpoint_version", c10::IValue(int64_t{1}));
+  optimizer.write("exp_avg", torch::ones({3, 3}));
+  archive.write("optimizer", optimizer);
+  state.write("step", c10::IValue(int64_t{1200}));
+  archive.write("state", state);
+  archive.save_to(run / "checkpoints/best.pt");
+
+  const DecodingModel m = load_decoding_model(run.path, {"", "cpu", "fp32"});
+  EXPECT_EQ(m.paths.model_file, run / "checkpoints/best.pt");
+  const auto loaded = m.model->named_parameters();
+  for (const auto& p : original.model->named_parameters()) {
+    ASSERT_TRUE(loaded.contains(p.key())) << p.key();
+    EXPECT_TRUE(torch::equal(loaded[p.key()], p.value())) << p.key();
+  }
+}
+
 TEST_F(ModelDir, SeparateVocabulariesAndMissingVocabulary) {
   TempDir d;
   fs::copy_file(*dir_ / "model.pt", d / "model.pt");
@@ -88,7 +114,7 @@ TEST_F(ModelDir, RejectsAVocabularyOfAnotherSize) {
   for (const auto& [s, t] : synthetic_pairs(200)) lines.push_back(s);
   VocabOptions v;
   v.prefix = d / "spm";
-  v.vocab_size = 80;
+  v.vocab_size = 60;  // SentencePiece allows at most 64 on these sentences
   v.threads = 1;
   VectorSource source(lines);
   train_vocab(v, source);
