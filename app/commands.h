@@ -15,6 +15,9 @@ namespace nmt::app {
 void add_version_command(CLI::App& app);
 void print_version();  // also behind `nmt --version`
 void add_config_command(CLI::App& app);
+void add_translate_command(CLI::App& app);  // translate_command.cpp
+void add_score_command(CLI::App& app);      // score_command.cpp
+void add_eval_command(CLI::App& app);       // eval_command.cpp
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
 void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
 void add_train_command(CLI::App& app);    // train a model into a run directory, or resume one
