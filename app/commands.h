@@ -15,6 +15,7 @@ namespace nmt::app {
 void add_version_command(CLI::App& app);
 void print_version();  // also behind `nmt --version`
 void add_config_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

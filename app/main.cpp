@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
 
   nmt::app::add_version_command(app);
   nmt::app::add_config_command(app);
+  nmt::app::add_report_command(app);
 
   try {
     app.parse(argc, argv);
