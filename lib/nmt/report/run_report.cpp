@@ -5,13 +5,11 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 
-#include "nmt/model/model_file.h"
 #include "nmt/report/html_report.h"
-#include "nmt/report/attention_extraction.h"
 #include "nmt/report/positional_table.h"
 #include "nmt/report/run_report_model.h"
+#include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 
@@ -109,20 +107,8 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
 
 std::string write_run_report(const std::string& run_dir, const RunReportOptions& options, const std::string& out) {
   const std::string path = out.empty() ? run_dir + "/report.html" : out;
-  const std::string html = html_report(collect_report_data(run_dir, options));
-  // Write then rename, so a browser refreshing the report never sees half a file.
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw DataError(tmp + ": cannot write");
-    f << html;
-    f.flush();
-    if (!f) throw DataError(tmp + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw DataError(path + ": cannot rename " + tmp + " into place");
-  }
+  // Atomic, so a browser refreshing the report during training never sees half a file.
+  atomic_write_bytes(path, html_report(collect_report_data(run_dir, options)));
   return path;
 }
 
