@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
 
   nmt::app::add_version_command(app);
   nmt::app::add_config_command(app);
+  nmt::app::add_bleu_command(app);
+  nmt::app::add_vocab_command(app);
   nmt::app::add_report_command(app);
 
   try {

@@ -12,6 +12,7 @@ packages=(
   libgloo-dev            # headers for LibTorch's Gloo process group (distributed training)
   libsentencepiece-dev sentencepiece
   libcli11-dev nlohmann-json3-dev zlib1g-dev libgtest-dev
+  libicu-dev             # Unicode categories and case mapping for sacreBLEU-exact metrics
   curl ca-certificates   # data/get_multi30k.sh downloads when no local copy exists
 )
 missing=()

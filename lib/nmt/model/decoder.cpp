@@ -49,7 +49,7 @@ torch::Tensor TransformerDecoderImpl::run(const torch::Tensor& embedded, int64_t
     if (self_weights) self_weights->push_back(sw);
     if (cross_weights) cross_weights->push_back(cw);
   }
-  return final_norm ? final_norm(x) : x;
+  return final_norm ? layer_norm(final_norm, x) : x;
 }
 
 }  // namespace nmt

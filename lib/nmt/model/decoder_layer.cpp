@@ -28,13 +28,13 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x_in, const torch::
   };
   auto x = x_in;
   if (options_.pre_norm) {
-    x = residual(x, self(self_attention_norm(x)), p, train);
-    x = residual(x, cross(cross_attention_norm(x)), p, train);
-    return residual(x, feed_forward(feed_forward_norm(x)), p, train);
+    x = residual(x, self(layer_norm(self_attention_norm, x)), p, train);
+    x = residual(x, cross(layer_norm(cross_attention_norm, x)), p, train);
+    return residual(x, feed_forward(layer_norm(feed_forward_norm, x)), p, train);
   }
-  x = self_attention_norm(residual(x, self(x), p, train));
-  x = cross_attention_norm(residual(x, cross(x), p, train));
-  return feed_forward_norm(residual(x, feed_forward(x), p, train));
+  x = layer_norm(self_attention_norm, residual(x, self(x), p, train));
+  x = layer_norm(cross_attention_norm, residual(x, cross(x), p, train));
+  return layer_norm(feed_forward_norm, residual(x, feed_forward(x), p, train));
 }
 
 }  // namespace nmt

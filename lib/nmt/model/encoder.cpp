@@ -30,7 +30,7 @@ torch::Tensor TransformerEncoderImpl::forward(const torch::Tensor& embedded, con
     x = block->forward(x, bias, weights ? &w : nullptr);
     if (weights) weights->push_back(w);
   }
-  return final_norm ? final_norm(x) : x;
+  return final_norm ? layer_norm(final_norm, x) : x;
 }
 
 }  // namespace nmt

@@ -33,11 +33,11 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x_in, const torch::
   const bool train = is_training();
   auto x = x_in;
   if (options_.pre_norm) {
-    x = residual(x, self_attention->self_attend(self_attention_norm(x), bias, nullptr, nullptr, weights), p, train);
-    return residual(x, feed_forward(feed_forward_norm(x)), p, train);
+    x = residual(x, self_attention->self_attend(layer_norm(self_attention_norm, x), bias, nullptr, nullptr, weights), p, train);
+    return residual(x, feed_forward(layer_norm(feed_forward_norm, x)), p, train);
   }
-  x = self_attention_norm(residual(x, self_attention->self_attend(x, bias, nullptr, nullptr, weights), p, train));
-  return feed_forward_norm(residual(x, feed_forward(x), p, train));
+  x = layer_norm(self_attention_norm, residual(x, self_attention->self_attend(x, bias, nullptr, nullptr, weights), p, train));
+  return layer_norm(feed_forward_norm, residual(x, feed_forward(x), p, train));
 }
 
 }  // namespace nmt

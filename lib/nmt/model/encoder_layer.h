@@ -29,6 +29,12 @@ struct TransformerLayerOptions {
 };
 TransformerLayerOptions transformer_layer_options(const ModelConfig& config);
 
+// norm(x) computed in the norm's parameter dtype: under autocast a bf16 sublayer output must not
+// reach a float32 LayerNorm (CPU autocast leaves layer_norm alone, and it rejects mixed dtypes).
+inline torch::Tensor layer_norm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
+  return norm(x.to(norm->weight.scalar_type()));
+}
+
 // x + dropout(y): the residual connection of every sublayer.
 torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& y, double dropout, bool training);
 

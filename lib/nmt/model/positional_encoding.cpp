@@ -65,7 +65,9 @@ torch::Tensor PositionalEncodingImpl::forward(const torch::Tensor& embedded, int
   if (!pe.defined()) return x;
   if (options_.combine == "add") return x + pe.unsqueeze(0);  // [B, T, D]
   // [B, T, D] ; [B, T, D] -> [B, T, 2D] -> [B, T, D]
-  return projection(torch::cat({x, pe.unsqueeze(0).expand({b, t, options_.d_model})}, /*dim=*/-1));
+  // The result keeps the embedding's dtype, so under autocast the residual stream stays float32.
+  return projection(torch::cat({x, pe.unsqueeze(0).expand({b, t, options_.d_model})}, /*dim=*/-1))
+      .to(embedded.scalar_type());
 }
 
 }  // namespace nmt

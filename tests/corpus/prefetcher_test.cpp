@@ -1,0 +1,115 @@
+// Prefetcher: same sequence as direct reading, cheap epoch changes, errors re-thrown, clean stop.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "corpus_fixture.h"
+#include "nmt/corpus/prefetcher.h"
+#include "nmt/corpus/token_batcher.h"
+
+namespace {
+
+using nmt::Batch;
+using nmt::DataPosition;
+using nmt::Prefetcher;
+using namespace nmt::test;
+
+// Epochs of `per_epoch` one-row batches whose id is epoch * 1000 + index; throws at `fail_at`.
+class CountingSource : public nmt::BatchSource {
+ public:
+  CountingSource(int64_t per_epoch, int64_t fail_at = -1) : per_epoch_(per_epoch), fail_at_(fail_at) {}
+  void seek(const DataPosition& p) override { pos_ = p; }
+  std::optional<Batch> next() override {
+    ++calls;
+    if (pos_.batches_done == per_epoch_) return std::nullopt;
+    if (pos_.epoch * 1000 + pos_.batches_done == fail_at_) throw std::runtime_error("disk on fire at batch 3");
+    Batch b;
+    b.ids = {pos_.epoch * 1000 + pos_.batches_done};
+    ++pos_.batches_done;
+    return b;
+  }
+  DataPosition position() const override { return pos_; }
+  std::atomic<int> calls{0};
+
+ private:
+  int64_t per_epoch_, fail_at_;
+  DataPosition pos_;
+};
+
+std::vector<int64_t> ids_of_epoch(nmt::BatchSource& source) {
+  std::vector<int64_t> ids;
+  while (auto b = source.next()) ids.push_back(b->ids[0]);
+  return ids;
+}
+
+TEST(Prefetcher, YieldsTheSameSequenceAsTheTokenBatcher) {
+  const auto files = write_corpus("prefetch", synthetic_pairs(1500, 30, 3));
+  nmt::BatcherOptions options;
+  options.batch_tokens = 300;
+  options.shuffle_buffer = 400;  // streaming, so the worker really reads and tokenizes
+  auto make = [&] {
+    return std::make_unique<nmt::TokenBatcher>(files.first, files.second, shared_tokenizer(),
+                                               shared_tokenizer(), options);
+  };
+  auto direct = make();
+  for (int64_t capacity : {1, 8}) {
+    Prefetcher prefetched(make(), capacity);
+    for (int64_t epoch = 1; epoch <= 3; ++epoch) {
+      direct->seek({epoch, 0});
+      prefetched.seek({epoch, 0});  // the trainer's pattern: next() until nullopt, then seek
+      const auto a = drain(*direct), b = drain(prefetched);
+      ASSERT_EQ(a.size(), b.size());
+      for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_batch(a[i], b[i])) << "epoch " << epoch << " batch " << i;
+      EXPECT_EQ(prefetched.position().batches_done, direct->position().batches_done);
+      EXPECT_FALSE(prefetched.next()) << "nothing after the end until a seek";
+    }
+  }
+}
+
+TEST(Prefetcher, EpochChangeReusesTheWorkAlreadyDone) {
+  auto source = std::make_unique<CountingSource>(5);
+  auto* raw = source.get();
+  Prefetcher p(std::move(source), 16);
+  EXPECT_EQ(ids_of_epoch(p), (std::vector<int64_t>{1000, 1001, 1002, 1003, 1004}));
+  p.seek({2, 0});
+  EXPECT_EQ(ids_of_epoch(p), (std::vector<int64_t>{2000, 2001, 2002, 2003, 2004}));
+  // Epoch 2 was produced while epoch 1 was consumed: no restart means the calls are not repeated.
+  EXPECT_LE(raw->calls.load(), 3 * 6 + 1);
+}
+
+TEST(Prefetcher, SeekElsewhereRestartsThere) {
+  Prefetcher p(std::make_unique<CountingSource>(10), 4);
+  EXPECT_EQ(p.next()->ids[0], 1000);
+  p.seek({4, 7});
+  EXPECT_EQ(p.position().batches_done, 7);
+  EXPECT_EQ(ids_of_epoch(p), (std::vector<int64_t>{4007, 4008, 4009}));
+  p.seek({1, 0});
+  EXPECT_EQ(p.next()->ids[0], 1000);
+  EXPECT_EQ(p.position().batches_done, 1);
+}
+
+TEST(Prefetcher, WorkerErrorsAreRethrownInTheConsumer) {
+  Prefetcher p(std::make_unique<CountingSource>(10, 1003), 8);
+  for (int64_t i = 0; i < 3; ++i) EXPECT_EQ(p.next()->ids[0], 1000 + i);
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    try {
+      p.next();
+      FAIL() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "disk on fire at batch 3");
+    }
+  }
+  p.seek({2, 0});  // a seek restarts the worker
+  EXPECT_EQ(p.next()->ids[0], 2000);
+}
+
+TEST(Prefetcher, DestructionWhileTheWorkerWaitsIsClean) {
+  for (int i = 0; i < 20; ++i) {
+    Prefetcher p(std::make_unique<CountingSource>(1000), 1);
+    p.next();  // the worker now blocks on the full queue
+  }
+  Prefetcher never_started(std::make_unique<CountingSource>(3), 2);
+}
+
+}  // namespace
