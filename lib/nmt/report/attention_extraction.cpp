@@ -22,34 +22,41 @@ int64_t resolve(int64_t requested, int64_t available, const char* option, const 
 }
 
 // One map family (cross, encoder self or decoder self): the mean or chosen head of the requested
-// layer, then each head when asked.
+// layer (or of each layer), then each head when asked.
 void add_figures(const std::vector<torch::Tensor>& per_layer, const std::string& name, const AttentionRequest& req,
                  const std::vector<std::string>& rows, const std::vector<std::string>& cols, const std::string& row_axis,
                  const std::string& col_axis, std::vector<AttentionFigure>& out) {
   const auto layers = static_cast<int64_t>(per_layer.size());
-  int64_t layer = resolve(req.layer, layers, "--layer", name, "layers");
-  if (layer < 0) layer = layers - 1;
-  const torch::Tensor& maps = per_layer[static_cast<size_t>(layer)];  // [1, H, rows, cols]
-  TORCH_CHECK(maps.dim() == 4 && maps.size(0) == 1 && maps.size(2) == static_cast<int64_t>(rows.size()) &&
-                  maps.size(3) == static_cast<int64_t>(cols.size()),
-              "attention map of unexpected shape ", maps.sizes());
-  const int64_t heads = maps.size(1);
-  const int64_t head = resolve(req.head, heads, "--head", name, "heads");
-  const auto figure = [&](const torch::Tensor& map, int64_t h) {
-    AttentionFigure f;
-    f.title = name + " \u00b7 " + describe(layer, layers, h, heads);
-    f.row_labels = rows;
-    f.col_labels = cols;
-    f.row_axis = row_axis;
-    f.col_axis = col_axis;
-    f.weights = to_matrix(map);
-    out.push_back(std::move(f));
-  };
-  const torch::Tensor per_head = maps[0];  // [H, rows, cols]
-  figure(head < 0 ? per_head.mean(/*dim=*/0) : per_head[head], head);
-  if (req.all_heads && heads > 1)
-    for (int64_t h = 0; h < heads; ++h)
-      if (h != head) figure(per_head[h], h);
+  int64_t first = resolve(req.layer, layers, "--layer", name, "layers");
+  if (first < 0) first = layers - 1;
+  int64_t last = first;
+  if (req.all_layers) {
+    first = 0;
+    last = layers - 1;
+  }
+  for (int64_t layer = first; layer <= last; ++layer) {
+    const torch::Tensor& maps = per_layer[static_cast<size_t>(layer)];  // [1, H, rows, cols]
+    TORCH_CHECK(maps.dim() == 4 && maps.size(0) == 1 && maps.size(2) == static_cast<int64_t>(rows.size()) &&
+                    maps.size(3) == static_cast<int64_t>(cols.size()),
+                "attention map of unexpected shape ", maps.sizes());
+    const int64_t heads = maps.size(1);
+    const int64_t head = resolve(req.head, heads, "--head", name, "heads");
+    const auto figure = [&](const torch::Tensor& map, int64_t h) {
+      AttentionFigure f;
+      f.title = name + " \u00b7 " + describe(layer, layers, h, heads);
+      f.row_labels = rows;
+      f.col_labels = cols;
+      f.row_axis = row_axis;
+      f.col_axis = col_axis;
+      f.weights = to_matrix(map);
+      out.push_back(std::move(f));
+    };
+    const torch::Tensor per_head = maps[0];  // [H, rows, cols]
+    figure(head < 0 ? per_head.mean(/*dim=*/0) : per_head[head], head);
+    if (req.all_heads && heads > 1)
+      for (int64_t h = 0; h < heads; ++h)
+        if (h != head) figure(per_head[h], h);
+  }
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct AttentionRequest {
   int64_t layer = 0;            // 1-based layer to draw; 0 = the last one
   int64_t head = 0;             // 1-based head; 0 = the mean over all heads
   bool all_heads = false;       // one figure per head of the layer, after the mean
+  bool all_layers = false;      // the figures above for every layer, first to last (ignores `layer`)
   bool self_attention = false;  // also encoder and decoder self-attention (transformer only)
 };
 

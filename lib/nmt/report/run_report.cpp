@@ -8,6 +8,7 @@
 
 #include "nmt/report/html_report.h"
 #include "nmt/report/positional_table.h"
+#include "nmt/report/report_model.h"
 #include "nmt/report/run_report_model.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
@@ -82,7 +83,8 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   if (d.events.empty()) d.notes.push_back("metrics.jsonl is missing or empty: no curves yet.");
   add_config_positional(d, o);
 
-  std::string checkpoint = o.checkpoint;
+  // A checkpoint the user names must exist (resolve throws); the default may be missing.
+  std::string checkpoint = o.checkpoint.empty() ? "" : resolve_model_file(run_dir, o.checkpoint);
   if (checkpoint.empty())
     for (const char* name : {"best.pt", "last.pt"})
       if (is_file(run_dir + "/checkpoints/" + name)) {
