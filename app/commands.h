@@ -18,6 +18,7 @@ void add_config_command(CLI::App& app);
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
 void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
 void add_report_command(CLI::App& app);  // HTML training report of a run directory
+void add_attention_command(CLI::App& app);  // attention heatmaps of a model for sentences
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   nmt::app::add_bleu_command(app);
   nmt::app::add_vocab_command(app);
   nmt::app::add_report_command(app);
+  nmt::app::add_attention_command(app);
 
   try {
     app.parse(argc, argv);
