@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
+#include "nmt/corpus/line_reader.h"
 #include "support/chromium.h"
 #include "support/run_command.h"
+#include "support/tiny_run.h"
 
 using nmt::test::read_file;
 using nmt::test::run_nmt;
@@ -95,4 +98,27 @@ TEST(ReportCli, ReportOpensInChromiumWithoutErrors) {
   EXPECT_EQ(nmt::test::console_errors(b.log), "");
   EXPECT_NE(b.dom.find("Learning curves"), std::string::npos);
   EXPECT_GT(b.screenshot.size(), 10000u);
+}
+
+// With a checkpoint and a vocabulary: parameter count, translated validation examples with their
+// cross-attention, and the page still opens cleanly.
+TEST(ReportCli, RunWithACheckpointShowsExamplesWithAttention) {
+  TempDir run;
+  nmt::test::write_tiny_run(run.path);
+  const auto r = run_nmt("report " + run.path + " --examples 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = read_file(run / "report.html");
+  if (const char* keep = std::getenv("NMT_KEEP_OUTPUT")) write_file(std::string(keep) + "/report.html", html);
+  for (const char* id : {"summary", "curves", "best", "config", "examples", "positional"})
+    EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  EXPECT_EQ(html.find("No checkpoint yet"), std::string::npos);
+  EXPECT_NE(html.find("<h3>Example 2</h3>"), std::string::npos);
+  EXPECT_EQ(html.find("<h3>Example 3</h3>"), std::string::npos);
+  EXPECT_NE(html.find(">cross-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"), std::string::npos);
+  EXPECT_NE(html.find(nmt::read_lines(run / "valid.src")[0]), std::string::npos);
+  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  const auto b = nmt::test::run_chromium(run / "report.html");
+  ASSERT_EQ(b.exit_code, 0) << b.log;
+  EXPECT_EQ(nmt::test::console_errors(b.log), "");
+  EXPECT_EQ(b.dom.find("parsererror"), std::string::npos);
 }
