@@ -12,7 +12,7 @@
 #include "nmt/corpus/line_reader.h"
 #include "nmt/report/attention_examples.h"
 #include "nmt/report/attention_page.h"
-#include "nmt/report/report_model.h"
+#include "nmt/decoding/model_dir.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
@@ -69,13 +69,16 @@ void run_attention(AttentionCommandOptions& o) {
   if (sources.empty()) throw DataError(origin + ": no sentences to draw");
   if (!any_target) targets.clear();
 
-  report::ReportModel model = report::load_report_model(o.model, o.checkpoint);
-  log::info("attention: ", model.model_file, " (", model.model->parameter_summary(), "), ", sources.size(),
+  ModelLoadOptions load;
+  load.checkpoint = o.checkpoint;
+  load.precision = "fp32";  // drawing runs on the CPU in float32
+  DecodingModel model = load_decoding_model(o.model, load);
+  log::info("attention: ", model.paths.model_file, " (", model.model->parameter_summary(), "), ", sources.size(),
             sources.size() == 1 ? " sentence" : " sentences");
   o.draw.request.self_attention = !o.no_self;
   const auto sentences = report::attention_sentences(model, sources, targets, o.draw);
   const std::string text = svg ? report::attention_svg(sentences)
-                               : report::attention_html(sentences, "Attention \u00b7 " + model.model_file);
+                               : report::attention_html(sentences, "Attention \u00b7 " + model.paths.model_file);
   if (o.out == "-") {
     std::cout << text;
     return;

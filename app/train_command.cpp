@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "nmt/corpus/data_sources.h"
 #include "nmt/corpus/vocabularies.h"
+#include "nmt/report/run_report.h"
 #include "nmt/training/checkpoint.h"
 #include "nmt/training/trainer.h"
 #include "nmt/training/validator.h"
@@ -157,11 +158,26 @@ void run_train(TrainCommandOptions& o) {
   Trainer trainer(config, run_dir, model, *batches);
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // the file's tensors are no longer needed
+  // train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
+  // curves and best checkpoint up to the previous one) and once more when training ends. A report
+  // that cannot be written is a warning: it never stops training.
+  const auto refresh_report = [&] {
+    if (!config.train.report) return;
+    try {
+      report::write_run_report(run_dir);
+    } catch (const std::exception& e) {
+      log::warn("train.report: could not write ", run_dir, "/report.html: ", e.what());
+    }
+  };
   if (validator) {
     const torch::Device device(config.train.device);
-    trainer.set_validation([&](const Seq2Seq& m) { return validator->run(m, device, trainer.precision()); });
+    trainer.set_validation([&](const Seq2Seq& m) {
+      refresh_report();
+      return validator->run(m, device, trainer.precision());
+    });
   }
   trainer.train();
+  refresh_report();
 }
 
 }  // namespace

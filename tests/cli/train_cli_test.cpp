@@ -73,13 +73,17 @@ TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   EXPECT_NE(valid[1]["signature"].get<std::string>().find("nrefs:1"), std::string::npos);
   EXPECT_TRUE(valid[1].contains("bleu") && valid[1].contains("chrf"));
 
-  const auto resumed = run_nmt("train --resume " + run + " --set train.max_steps=8 --threads 1");
+  // The resumed part also writes the HTML report (train.report).
+  const auto resumed = run_nmt("train --resume " + run + " --set train.max_steps=8 --set train.report=true --threads 1");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming at step 6"), std::string::npos) << resumed.err;
   const auto stops = events(run, "stop");
   ASSERT_EQ(stops.size(), 2u);
   EXPECT_EQ(stops[1]["step"], 8);
   EXPECT_TRUE(fs::exists(run + "/checkpoints/step-0000008.pt"));
+  ASSERT_TRUE(fs::exists(run + "/report.html"));
+  EXPECT_NE(test::read_file(run + "/report.html").find("</html>"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
   EXPECT_EQ(nlohmann::json::parse(test::read_file(run + "/config.json"))["train"]["max_steps"], 8);
 
   // A model section cannot change under a run.

@@ -5,7 +5,6 @@
 
 #include "nmt/corpus/line_reader.h"
 #include "nmt/report/html_report.h"
-#include "nmt/report/report_model.h"
 #include "nmt/report/run_report.h"
 #include "nmt/text/tokenizer.h"
 #include "nmt/util/error.h"
@@ -101,19 +100,4 @@ TEST(RunReport, MissingPiecesBecomeNotesNotErrors) {
   EXPECT_TRUE(d.positional.has_value());  // sinusoids need only the config
   EXPECT_GE(d.notes.size(), 2u);          // no metrics, no checkpoint
   EXPECT_THROW(collect_report_data(bare / "nonexistent"), nmt::DataError);
-}
-
-TEST(ReportModel, ResolvesRunDirectoriesAndModelFiles) {
-  TempDir run;
-  nmt::test::write_tiny_run(run.path);
-  EXPECT_EQ(resolve_model_file(run.path), run / "checkpoints/best.pt");
-  EXPECT_EQ(resolve_model_file(run.path, "best"), run / "checkpoints/best.pt");
-  EXPECT_EQ(resolve_model_file(run / "checkpoints/best.pt"), run / "checkpoints/best.pt");
-  EXPECT_THROW(resolve_model_file(run.path, "step-7"), nmt::CheckpointError);
-  EXPECT_THROW(resolve_model_file(run / "nothing"), nmt::CheckpointError);
-  // The vocabulary one level above the checkpoint is found.
-  const ReportModel m = load_report_model(run / "checkpoints/best.pt");
-  EXPECT_EQ(m.source.get(), m.target.get());  // joint
-  EXPECT_EQ(m.source->vocab_size(), m.model->src_vocab_size());
-  EXPECT_FALSE(m.model->is_training());
 }

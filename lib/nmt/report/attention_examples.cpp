@@ -20,7 +20,7 @@ std::vector<std::string> pieces(const Tokenizer& t, const std::vector<int64_t>& 
 
 }  // namespace
 
-std::vector<AttentionSentence> attention_sentences(ReportModel& m, const std::vector<std::string>& sources,
+std::vector<AttentionSentence> attention_sentences(DecodingModel& m, const std::vector<std::string>& sources,
                                                    const std::vector<std::string>& targets,
                                                    const AttentionExampleOptions& o) {
   if (!targets.empty() && targets.size() != sources.size())

@@ -9,7 +9,7 @@
 
 #include "nmt/report/attention_extraction.h"
 #include "nmt/report/attention_figure.h"
-#include "nmt/report/report_model.h"
+#include "nmt/decoding/model_dir.h"
 
 namespace nmt::report {
 
@@ -21,7 +21,7 @@ struct AttentionExampleOptions {
 // One AttentionSentence per source, in order. `targets` is empty or as long as `sources`; a
 // non-empty targets[i] is drawn as given (forced) instead of the model's translation.
 // Throws ConfigError for a layer/head the model lacks (see attention_figures).
-std::vector<AttentionSentence> attention_sentences(ReportModel& model, const std::vector<std::string>& sources,
+std::vector<AttentionSentence> attention_sentences(DecodingModel& model, const std::vector<std::string>& sources,
                                                    const std::vector<std::string>& targets,
                                                    const AttentionExampleOptions& options);
 

@@ -8,7 +8,7 @@
 
 #include "nmt/report/html_report.h"
 #include "nmt/report/positional_table.h"
-#include "nmt/report/report_model.h"
+#include "nmt/decoding/model_dir.h"
 #include "nmt/report/run_report_model.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
@@ -84,7 +84,7 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   add_config_positional(d, o);
 
   // A checkpoint the user names must exist (resolve throws); the default may be missing.
-  std::string checkpoint = o.checkpoint.empty() ? "" : resolve_model_file(run_dir, o.checkpoint);
+  std::string checkpoint = o.checkpoint.empty() ? "" : resolve_model_paths(run_dir, o.checkpoint).model_file;
   if (checkpoint.empty())
     for (const char* name : {"best.pt", "last.pt"})
       if (is_file(run_dir + "/checkpoints/" + name)) {

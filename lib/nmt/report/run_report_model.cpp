@@ -5,7 +5,7 @@
 #include "nmt/corpus/line_reader.h"
 #include "nmt/model/model_file.h"
 #include "nmt/report/attention_examples.h"
-#include "nmt/report/report_model.h"
+#include "nmt/decoding/model_dir.h"
 #include "nmt/util/error.h"
 
 namespace nmt::report {
@@ -44,7 +44,7 @@ std::string find_data_file(const std::string& name, const std::string& run_dir) 
 
 // The first `examples` validation pairs short enough to draw, translated as validation does
 // (train.valid_beam), each with its head-averaged cross-attention of the last layer.
-void add_examples(ReportData& d, ReportModel& m, const std::string& run_dir, const RunReportOptions& o) {
+void add_examples(ReportData& d, DecodingModel& m, const std::string& run_dir, const RunReportOptions& o) {
   const std::string src_name = m.config.data.valid_src, tgt_name = m.config.data.valid_tgt;
   if (src_name.empty()) {
     d.notes.push_back("No validation examples: the config names no data.valid_src.");
@@ -86,17 +86,19 @@ void add_examples(ReportData& d, ReportModel& m, const std::string& run_dir, con
 
 void add_model_pictures(ReportData& d, const std::string& run_dir, const std::string& checkpoint,
                         const RunReportOptions& o) {
-  ReportModel m;
+  DecodingModel m;
   bool have_vocab = true;
   try {
-    m = load_report_model(checkpoint);
+    ModelLoadOptions lo;
+    lo.precision = "fp32";  // pictures on the CPU in float32, whatever decode.precision says
+    m = load_decoding_model(checkpoint, lo);
   } catch (const CheckpointError& e) {
     // Without a vocabulary the model still gives its size and positional table; a broken model
     // file throws again below and the caller notes it.
     LoadedModel loaded = load_model_file(checkpoint);
     m.model = loaded.model;
     m.config = std::move(loaded.config);
-    m.model_file = checkpoint;
+    m.paths.model_file = checkpoint;
     have_vocab = false;
     d.notes.push_back(std::string("No validation examples: ") + e.what());
   }
