@@ -17,6 +17,7 @@ void add_version_command(CLI::App& app);
 void print_version();  // also behind `nmt --version`
 void add_config_command(CLI::App& app);
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
+void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   nmt::app::add_version_command(app);
   nmt::app::add_config_command(app);
   nmt::app::add_bleu_command(app);
+  nmt::app::add_vocab_command(app);
 
   try {
     app.parse(argc, argv);

@@ -4,7 +4,10 @@
 //   bench_model_step [--preset small] [--arch transformer|rnn] [--tokens 4000] [--len 30]
 //                    [--steps 8] [--warmup 2] [--threads N] [--precision both|fp32|bf16] [--adam]
 //                    [--decode]   (also times greedy-style step() decoding of 64 sentences)
+//                    [--malloc]   (LibTorch's default allocator instead of nmt's caching one)
+//                    [--profile FILE]  (op-level chrome trace of the last step, FILE.fp32/.bf16)
 #include <ATen/autocast_mode.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -16,6 +19,7 @@
 #include "nmt/config/config.h"
 #include "nmt/config/special_ids.h"
 #include "nmt/model/seq2seq.h"
+#include "nmt/util/cpu_allocator.h"
 #include "nmt/util/system.h"
 
 namespace {
@@ -25,6 +29,8 @@ struct Args {
   int64_t tokens = 4000, len = 30, steps = 8, warmup = 2;
   int threads = 0;
   bool adam = false, decode = false;
+  bool caching_allocator = true;  // --malloc: LibTorch's default CPU allocator instead
+  std::string profile;  // chrome-trace file of the last measured step (legacy autograd profiler)
 };
 
 Args parse(int argc, char** argv) {
@@ -45,6 +51,8 @@ Args parse(int argc, char** argv) {
     else if (k == "--precision") a.precision = next();
     else if (k == "--adam") a.adam = true;
     else if (k == "--decode") a.decode = true;
+    else if (k == "--malloc") a.caching_allocator = false;
+    else if (k == "--profile") a.profile = next();
     else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); std::exit(2); }
   }
   return a;
@@ -82,6 +90,9 @@ void run(const Args& a, const nmt::Config& config, bool bf16) {
 
   double elapsed = 0, forward_s = 0;
   for (int64_t s = 0; s < a.warmup + a.steps; ++s) {
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+    if (!a.profile.empty() && s + 1 == a.warmup + a.steps)
+      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(a.profile + (bf16 ? ".bf16" : ".fp32"));
     const double t0 = now();
     at::autocast::set_cpu_enabled(bf16);
     at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
@@ -126,6 +137,7 @@ void run(const Args& a, const nmt::Config& config, bool bf16) {
 int main(int argc, char** argv) {
   const Args a = parse(argc, argv);
   nmt::set_threads(a.threads);
+  if (a.caching_allocator) nmt::use_caching_cpu_allocator();
   nmt::ConfigSources sources;
   sources.preset = a.preset;
   sources.overrides.push_back("model.arch=" + a.arch);
@@ -135,6 +147,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(config.model.ff), static_cast<long long>(config.model.encoder_layers),
               static_cast<long long>(config.model.decoder_layers), static_cast<long long>(config.data.vocab_size),
               torch::get_num_threads(), nmt::bf16_is_fast("cpu") ? "bf16 is fast here" : "bf16 is NOT fast here");
+  std::printf("allocator: %s\n", a.caching_allocator ? "nmt caching allocator" : "LibTorch default (malloc)");
   if (a.precision != "bf16") run(a, config, false);
   if (a.precision != "fp32") run(a, config, true);
   return 0;

@@ -113,3 +113,36 @@ TEST(Prefetcher, DestructionWhileTheWorkerWaitsIsClean) {
 }
 
 }  // namespace
+
+#include "nmt/corpus/data_sources.h"
+#include "nmt/util/error.h"
+
+namespace {
+
+TEST(DataSources, TrainingAndValidationFromTheDataSection) {
+  const auto train = write_corpus("ds_train", synthetic_pairs(600, 20, 41));
+  const auto valid = write_corpus("ds_valid", synthetic_pairs(50, 20, 42));
+  nmt::DataConfig data;
+  data.train_src = train.first;
+  data.train_tgt = train.second;
+  data.batch_tokens = 500;
+  data.prefetch = 3;
+  nmt::Vocabularies vocab;
+  vocab.src = vocab.tgt = shared_tokenizer();
+  EXPECT_EQ(nmt::make_validation_batches(data, vocab), nullptr);
+  auto batches = nmt::make_training_batches(data, vocab, 7);
+  const auto epoch = drain(*batches);
+  EXPECT_EQ(id_counts(epoch).size(), 600u);
+  auto& batcher = dynamic_cast<nmt::TokenBatcher&>(batches->source());
+  EXPECT_EQ(batcher.stats().pairs_kept, 600);
+  EXPECT_EQ(batcher.options().batch_tokens, 500);
+  data.valid_src = valid.first;
+  EXPECT_THROW(nmt::make_validation_batches(data, vocab), nmt::ConfigError);
+  data.valid_tgt = valid.second;
+  auto validation = nmt::make_validation_batches(data, vocab);
+  EXPECT_EQ(id_counts(drain(*validation)).size(), 50u);
+  data.train_src.clear();
+  EXPECT_THROW(nmt::make_training_batches(data, vocab, 7), nmt::ConfigError);
+}
+
+}  // namespace

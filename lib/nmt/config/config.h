@@ -39,7 +39,7 @@ struct DataConfig {
   std::string train_tgt;              // training target file
   std::string valid_src;              // validation source file ("" = no validation)
   std::string valid_tgt;              // validation reference file
-  std::string vocab;                  // existing SentencePiece .model; "" = train one into the run dir
+  std::string vocab;                  // existing SentencePiece .model ("S.model,T.model" when not joint); "" = train into the run dir
   int64_t vocab_size = 8000;          // SentencePiece vocabulary size when training one
   std::string vocab_type = "unigram"; // unigram | bpe
   bool joint_vocab = true;            // one vocabulary over source+target (else one per side)

@@ -45,7 +45,7 @@ void visit(V& v, DataConfig& c) {
   v("train_tgt", c.train_tgt, nullptr, "Training target file.");
   v("valid_src", c.valid_src, nullptr, "Validation source file (empty: no validation).");
   v("valid_tgt", c.valid_tgt, nullptr, "Validation reference file.");
-  v("vocab", c.vocab, nullptr, "Existing SentencePiece .model; empty: train one into the run directory.");
+  v("vocab", c.vocab, nullptr, "Existing SentencePiece .model (with joint_vocab false: 'src.model,tgt.model'); empty: train into the run directory.");
   v("vocab_size", c.vocab_size, Range{8, 1 << 22}, "SentencePiece vocabulary size when training one.");
   v("vocab_type", c.vocab_type, Choices{"unigram", "bpe"}, "SentencePiece model type.");
   v("joint_vocab", c.joint_vocab, nullptr, "One vocabulary over source+target (else one per side).");

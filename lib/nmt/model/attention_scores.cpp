@@ -1,4 +1,5 @@
 #include "nmt/model/attention_scores.h"
+#include "nmt/model/dropout.h"
 
 #include <cmath>
 
@@ -80,7 +81,7 @@ torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query, const tor
     logits = scale == 1.0 ? s.to(torch::kFloat) : s.to(torch::kFloat).mul_(scale);
   auto w = torch::softmax(logits, /*dim=*/-1);  // [B, H, T, S] float32
   if (weights) *weights = w;
-  if (options_.dropout > 0 && is_training()) w = torch::dropout(w, options_.dropout, /*train=*/true);
+  if (options_.dropout > 0 && is_training()) w = nmt::dropout(w, options_.dropout, /*train=*/true);
   return torch::matmul(w.to(values.scalar_type()), values);  // [B, H, T, d_v]
 }
 

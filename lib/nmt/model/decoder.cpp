@@ -1,4 +1,5 @@
 #include "nmt/model/decoder.h"
+#include "nmt/model/dropout.h"
 
 #include "nmt/model/attention_scores.h"
 #include "nmt/model/encoder.h"
@@ -40,7 +41,7 @@ torch::Tensor TransformerDecoderImpl::run(const torch::Tensor& embedded, int64_t
   TORCH_CHECK(cross.size() == blocks_.size(), "decoder: expected cross keys/values for ", blocks_.size(), " layers");
   TORCH_CHECK(states.empty() || states.size() == blocks_.size(), "decoder: cache has the wrong number of layers");
   auto x = positional(embedded, offset);  // [B, T, D]
-  if (dropout_ > 0 && is_training()) x = torch::dropout(x, dropout_, /*train=*/true);
+  if (dropout_ > 0 && is_training()) x = nmt::dropout(x, dropout_, /*train=*/true);
   for (size_t i = 0; i < blocks_.size(); ++i) {
     torch::Tensor sw, cw;
     x = blocks_[i]->forward(x, self_bias, cross[i].first, cross[i].second, src_bias,

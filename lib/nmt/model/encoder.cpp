@@ -1,4 +1,5 @@
 #include "nmt/model/encoder.h"
+#include "nmt/model/dropout.h"
 
 #include "nmt/model/attention_scores.h"
 
@@ -23,7 +24,7 @@ TransformerEncoderImpl::TransformerEncoderImpl(const ModelConfig& config) : drop
 torch::Tensor TransformerEncoderImpl::forward(const torch::Tensor& embedded, const torch::Tensor& pad_mask,
                                               std::vector<torch::Tensor>* weights) {
   auto x = positional(embedded, /*offset=*/0);  // [B, S, D]
-  if (dropout_ > 0 && is_training()) x = torch::dropout(x, dropout_, /*train=*/true);
+  if (dropout_ > 0 && is_training()) x = nmt::dropout(x, dropout_, /*train=*/true);
   const auto bias = padding_bias(pad_mask);  // [B, 1, 1, S]
   for (auto& block : blocks_) {
     torch::Tensor w;

@@ -1,4 +1,5 @@
 #include "nmt/model/encoder_layer.h"
+#include "nmt/model/dropout.h"
 
 namespace nmt {
 
@@ -16,7 +17,7 @@ TransformerLayerOptions transformer_layer_options(const ModelConfig& c) {
 }
 
 torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& y, double dropout, bool training) {
-  if (dropout > 0 && training) return x + torch::dropout(y, dropout, /*train=*/true);
+  if (dropout > 0 && training) return x + nmt::dropout(y, dropout, /*train=*/true);
   return x + y;
 }
 

@@ -1,4 +1,5 @@
 #include "nmt/model/feed_forward.h"
+#include "nmt/model/dropout.h"
 
 #include "nmt/util/error.h"
 
@@ -28,7 +29,7 @@ FeedForwardImpl::FeedForwardImpl(const FeedForwardOptions& options) : options_(o
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
   auto h = fc1(x);  // [B, T, ff]
   h = gelu_ ? torch::gelu(h) : torch::relu(h);
-  if (options_.dropout > 0 && is_training()) h = torch::dropout(h, options_.dropout, /*train=*/true);
+  if (options_.dropout > 0 && is_training()) h = nmt::dropout(h, options_.dropout, /*train=*/true);
   return fc2(h);  // [B, T, D]
 }
 

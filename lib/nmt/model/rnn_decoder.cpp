@@ -1,4 +1,5 @@
 #include "nmt/model/rnn_decoder.h"
+#include "nmt/model/dropout.h"
 
 #include "nmt/model/rnn_encoder.h"
 
@@ -58,7 +59,7 @@ torch::Tensor RnnDecoderImpl::step(const torch::Tensor& embedded, RnnState& stat
   auto context = attention->forward(query.to(keys.scalar_type()), keys, memory.unsqueeze(1), src_bias, weights);
   auto attentional = torch::tanh(combine(torch::cat({context.view({-1, d_model_}).to(out.scalar_type()),
                                                      out.view({-1, d_model_})}, /*dim=*/-1)));  // [B, D]
-  if (dropout_ > 0 && is_training()) attentional = torch::dropout(attentional, dropout_, /*train=*/true);
+  if (dropout_ > 0 && is_training()) attentional = nmt::dropout(attentional, dropout_, /*train=*/true);
   state.feed = attentional;
   return attentional;
 }
@@ -69,7 +70,7 @@ torch::Tensor RnnDecoderImpl::forward(const torch::Tensor& embedded, const torch
   auto keys = prepare_keys(memory);
   auto bias = padding_bias(pad_mask);
   auto x = embedded;
-  if (dropout_ > 0 && is_training()) x = torch::dropout(x, dropout_, /*train=*/true);
+  if (dropout_ > 0 && is_training()) x = nmt::dropout(x, dropout_, /*train=*/true);
   std::vector<torch::Tensor> outputs, step_weights;
   for (int64_t t = 0; t < x.size(1); ++t) {
     torch::Tensor w;

@@ -1,4 +1,5 @@
 #include "nmt/model/rnn_encoder.h"
+#include "nmt/model/dropout.h"
 
 #include "nmt/util/error.h"
 
@@ -49,7 +50,7 @@ RnnEncoderImpl::RnnEncoderImpl(const ModelConfig& c) : dropout_(c.dropout) {
 torch::Tensor RnnEncoderImpl::forward(const torch::Tensor& embedded, const torch::Tensor& pad_mask) {
   namespace rnn = torch::nn::utils::rnn;
   auto x = embedded;
-  if (dropout_ > 0 && is_training()) x = torch::dropout(x, dropout_, /*train=*/true);
+  if (dropout_ > 0 && is_training()) x = nmt::dropout(x, dropout_, /*train=*/true);
   // A row of padding only (length 0) cannot be packed; it runs over its first (pad) position.
   auto lengths = (~pad_mask).sum(/*dim=*/1).clamp_min(1).to(torch::kCPU);  // [B]
   auto packed = rnn::pack_padded_sequence(x, lengths, /*batch_first=*/true, /*enforce_sorted=*/false);
