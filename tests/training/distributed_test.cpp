@@ -22,6 +22,11 @@ using test::TempDir;
 
 using Env = std::vector<std::pair<std::string, std::string>>;
 
+// Jobs of several processes need a c10d backend; a build without one compiles them out.
+#define SKIP_WITHOUT_C10D()                                                          \
+  if (available_backends().empty())                                                  \
+  GTEST_SKIP() << "this build has no c10d backend (LibTorch without Gloo, or no gloo headers)"
+
 Env rank_env(int rank, int world, int port) {
   return {{"RANK", std::to_string(rank)},
           {"WORLD_SIZE", std::to_string(world)},
@@ -103,6 +108,19 @@ TEST(DistributedContext, SingleProcessIsANoOp) {
   EXPECT_EQ(from_options.backend(), "none");
 }
 
+// Without a backend a single process still trains, and a job is refused with the reason.
+TEST(DistributedContext, WithoutABackendAJobIsRefusedNamingTheCause) {
+  if (!available_backends().empty()) GTEST_SKIP() << "this build has c10d; the refusal is compiled out";
+  DistributedOptions options;
+  options.world_size = 2;
+  try {
+    DistributedContext context(options);
+    FAIL() << "a 2-process job was accepted without a c10d backend";
+  } catch (const DistributedError& e) {
+    EXPECT_NE(std::string(e.what()).find("no c10d backend"), std::string::npos) << e.what();
+  }
+}
+
 TEST(GradientSync, SingleProcessLeavesGradientsAloneAndKeepsTiedParametersOnce) {
   DistributedContext context;
   auto shared = torch::randn({4, 3}, torch::requires_grad());
@@ -132,6 +150,7 @@ TEST(GradientSync, PacksParametersIntoBucketsOfTheGivenSize) {
 // W*B examples (and rank 1 ends bit-identical to rank 0). The ranks start from different random
 // parameters, so this also proves the initial broadcast.
 TEST(DistributedTraining, TwoWorkersMatchOneProcessOnTheSameExamples) {
+  SKIP_WITHOUT_C10D();
   TempDir dir;
   const std::vector<std::string> common{"train", "--steps", "3", "--global-rows", "8", "--timeout-ms", "20000"};
   auto with_out = [&](const std::string& name) {
@@ -166,6 +185,7 @@ TEST(DistributedTraining, TwoWorkersMatchOneProcessOnTheSameExamples) {
 }
 
 TEST(DistributedTraining, KilledWorkerMakesTheOtherStopNamingIt) {
+  SKIP_WITHOUT_C10D();
   TempDir dir;
   const int port = free_tcp_port();
   const std::vector<std::string> args{"train", "--steps", "100000", "--sleep-ms", "20", "--timeout-ms", "5000"};
@@ -185,6 +205,7 @@ TEST(DistributedTraining, KilledWorkerMakesTheOtherStopNamingIt) {
 }
 
 TEST(DistributedTraining, HungWorkerMakesTheOtherTimeOut) {
+  SKIP_WITHOUT_C10D();
   TempDir dir;
   const int port = free_tcp_port();
   const std::vector<std::string> args{"train", "--steps", "100000", "--sleep-ms", "20", "--timeout-ms", "3000"};
@@ -206,6 +227,7 @@ TEST(DistributedTraining, HungWorkerMakesTheOtherTimeOut) {
 }
 
 TEST(DistributedTraining, WorkerThatNeverStartsIsNamedAtJoin) {
+  SKIP_WITHOUT_C10D();
   TempDir dir;
   ChildProcess rank0;
   start_worker(rank0, dir, 0, 2, free_tcp_port(), {"train", "--timeout-ms", "2000"});
@@ -217,6 +239,7 @@ TEST(DistributedTraining, WorkerThatNeverStartsIsNamedAtJoin) {
 }
 
 TEST(DistributedTraining, UnreachableRankZeroIsReported) {
+  SKIP_WITHOUT_C10D();
   TempDir dir;
   const int port = free_tcp_port();
   ChildProcess rank1;
@@ -229,6 +252,7 @@ TEST(DistributedTraining, UnreachableRankZeroIsReported) {
 }
 
 TEST(Launcher, RunsWorkersAndPrefixesTheOthersOutput) {
+  SKIP_WITHOUT_C10D();
   const auto r = test::run_command(std::string(NMT_DISTRIBUTED_WORKER) +
                                    " launch --nproc 2 -- train --steps 2 --timeout-ms 20000");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -237,6 +261,7 @@ TEST(Launcher, RunsWorkersAndPrefixesTheOthersOutput) {
 }
 
 TEST(Launcher, FailedWorkerStopsTheOthersAndIsNamed) {
+  SKIP_WITHOUT_C10D();
   const auto start = std::chrono::steady_clock::now();
   const auto r = test::run_command(std::string(NMT_DISTRIBUTED_WORKER) +
                                    " launch --nproc 2 -- train --steps 100000 --sleep-ms 20 --fail-rank 1"

@@ -177,6 +177,13 @@ void validate(const DistributedOptions& o) {
   if (o.timeout.count() <= 0) throw ConfigError("the distributed timeout must be > 0");
 }
 
+std::vector<std::string> available_backends() {
+  std::vector<std::string> backends;
+  if (NMT_HAVE_C10D_GLOO) backends.push_back("gloo");
+  if (NMT_HAVE_C10D_GLOO && NMT_HAVE_C10D_NCCL) backends.push_back("nccl");  // Gloo hosts the rest
+  return backends;
+}
+
 #if NMT_HAVE_C10D_GLOO
 // The process-group base class the backends derive from.
 #if TORCH_VERSION_MAJOR >= 2
@@ -390,9 +397,25 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
 DistributedContext::~DistributedContext() {
   // After a failure, destroying the group would join worker threads that may still wait out the
   // timeout on queued work: the process is about to report the error and exit, so let it go.
-  if (impl_ && impl_->broken) {
+  if (!impl_) return;
+  if (impl_->broken) {
     impl_->group.release();
     impl_->store.release();
+    return;
+  }
+  // Rank 0 serves the store: if it shut the server down while another rank still waited for its
+  // reply to the last barrier, that rank would fail at the very end. So every rank reports that it
+  // is leaving, and rank 0 waits (bounded) until all have.
+  try {
+    impl_->store->setTimeout(milliseconds(2000));
+    impl_->store->add("left", 1);
+    if (rank_ == 0) {
+      const auto deadline = Clock::now() + std::min(timeout_, milliseconds(10000));
+      while (impl_->store->add("left", 0) < world_size_ && Clock::now() < deadline)
+        std::this_thread::sleep_for(milliseconds(5));
+    }
+  } catch (const std::exception&) {
+    // A rank that cannot say goodbye has nothing left to lose: the job is over.
   }
 }
 
@@ -466,9 +489,11 @@ struct DistributedContext::Impl {};
 DistributedContext::DistributedContext(const DistributedOptions& options) {
   validate(options);
   if (options.world_size > 1)
-    throw DistributedError("distributed: this build of nmt has no c10d backend (LibTorch without Gloo, or "
-                           "gloo's headers missing when nmt was configured): cannot run " +
-                           std::to_string(options.world_size) + " processes");
+    throw DistributedError(
+        "distributed: this build of nmt has no c10d backend, so it cannot run " +
+        std::to_string(options.world_size) +
+        " processes (its LibTorch lacks Gloo, or gloo's headers -- Debian: libgloo-dev -- were "
+        "missing when nmt was configured; install them and reconfigure)");
   model_device_ = torch::Device(options.device);
   timeout_ = options.timeout;
 }

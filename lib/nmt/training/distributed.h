@@ -58,6 +58,11 @@ void parse_master_address(const std::string& text, DistributedOptions& options,
 // Throws ConfigError unless the options describe a valid rank of a valid job.
 void validate(const DistributedOptions& options);
 
+// The c10d backends this build of nmt can use ("gloo", "nccl"), as found when it was configured
+// (cmake/check_c10d.cmake). Empty: LibTorch without Gloo, or gloo's headers were missing, so only
+// single-process training works.
+std::vector<std::string> available_backends();
+
 class DistributedContext {
  public:
   // A single process: rank 0 of 1, every collective a no-op.
