@@ -1,8 +1,8 @@
 # Which of LibTorch's c10d backends this build can use (lib/nmt/training/distributed.cpp).
 #
 # LibTorch ships ProcessGroupGloo / ProcessGroupNCCL only when it was built with them, and their
-# headers compile only with USE_C10D_GLOO / USE_C10D_NCCL defined (LibTorch's CMake config does not
-# define them) and, for Gloo, with gloo's own headers installed (Debian: libgloo-dev). Each check
+# headers compile only with USE_C10D_GLOO / USE_C10D_NCCL defined (not every LibTorch CMake config
+# defines them) and, for Gloo, with gloo's own headers installed (Debian: libgloo-dev). Each check
 # compiles and links a tiny program, so a "yes" means the symbols really are in the library.
 # Results go to nmt/training/c10d_config.h; without Gloo, multi-process training reports that this
 # build cannot do it instead of failing to compile.

@@ -18,7 +18,8 @@
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 
-// LibTorch's CMake config does not define these; its headers compile the backends only with them.
+// Not every LibTorch CMake config defines these (Debian's does); the headers compile the backends
+// only with them.
 #if NMT_HAVE_C10D_GLOO
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO
@@ -57,6 +58,7 @@ int64_t parse_int(const std::string& text, const std::string& source) {
   throw ConfigError(source + ": expected an integer, got '" + text + "'");
 }
 
+#if NMT_HAVE_C10D_GLOO  // helpers of the c10d implementation below
 std::string seconds_text(double seconds) {
   std::ostringstream out;
   out.precision(seconds < 10 ? 2 : 3);
@@ -129,6 +131,7 @@ std::string local_address_towards(const std::string& host, int port) {
   freeaddrinfo(found);
   return address;
 }
+#endif
 
 }  // namespace
 
