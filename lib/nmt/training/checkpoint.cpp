@@ -1,0 +1,207 @@
+#include "nmt/training/checkpoint.h"
+
+#include <ATen/Context.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "nmt/util/atomic_file.h"
+#include "nmt/util/error.h"
+
+namespace nmt {
+namespace {
+
+std::atomic<int64_t> g_fail_after_bytes{-1};
+
+using torch::serialize::InputArchive;
+using torch::serialize::OutputArchive;
+
+// First line of a LibTorch error: its backtraces say nothing to a user.
+std::string short_what(const std::exception& e) {
+  std::string what = e.what();
+  const auto newline = what.find('\n');
+  return newline == std::string::npos ? what : what.substr(0, newline);
+}
+
+// Streams `archive` into a new file at `path`. LibTorch's zip writer calls `sink` chunk by chunk;
+// a short count (never an exception thrown through the zip library) reports a failure.
+void write_archive(OutputArchive& archive, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(std::string("cannot create: ") + std::strerror(errno));
+  int64_t budget = g_fail_after_bytes.exchange(-1);
+  std::string failure;
+  auto sink = [&](const void* data, size_t size) -> size_t {
+    if (!failure.empty()) return 0;
+    size_t done = 0;
+    while (done < size) {
+      size_t chunk = size - done;
+      if (budget >= 0 && static_cast<int64_t>(chunk) > budget) chunk = static_cast<size_t>(budget);
+      if (chunk == 0) {
+        failure = "simulated write failure (test hook)";
+        return done;
+      }
+      const ssize_t n = ::write(fd, static_cast<const char*>(data) + done, chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        failure = std::strerror(errno);
+        return done;
+      }
+      done += static_cast<size_t>(n);
+      if (budget >= 0) budget -= n;
+    }
+    return done;
+  };
+  try {
+    archive.save_to(sink);
+  } catch (const std::exception& e) {
+    ::close(fd);
+    throw std::runtime_error(failure.empty() ? short_what(e) : failure);
+  }
+  if (::close(fd) != 0) throw std::runtime_error(std::string("close failed: ") + std::strerror(errno));
+  if (!failure.empty()) throw std::runtime_error(failure);
+}
+
+c10::IValue read_value(InputArchive& archive, const std::string& key) {
+  c10::IValue value;
+  archive.read(key, value);
+  return value;
+}
+
+OutputArchive state_archive(const TrainingState& s) {
+  OutputArchive out;
+  out.write("step", c10::IValue(s.step));
+  out.write("epoch", c10::IValue(s.data.epoch));
+  out.write("batches_done", c10::IValue(s.data.batches_done));
+  out.write("tgt_tokens", c10::IValue(s.tgt_tokens));
+  out.write("elapsed_seconds", c10::IValue(s.elapsed_seconds));
+  out.write("best_score", c10::IValue(s.best_score));
+  out.write("best_step", c10::IValue(s.best_step));
+  out.write("bad_validations", c10::IValue(s.bad_validations));
+  return out;
+}
+
+TrainingState read_state(InputArchive& in) {
+  TrainingState s;
+  s.step = read_value(in, "step").toInt();
+  s.data.epoch = read_value(in, "epoch").toInt();
+  s.data.batches_done = read_value(in, "batches_done").toInt();
+  s.tgt_tokens = read_value(in, "tgt_tokens").toInt();
+  s.elapsed_seconds = read_value(in, "elapsed_seconds").toDouble();
+  s.best_score = read_value(in, "best_score").toDouble();
+  s.best_step = read_value(in, "best_step").toInt();
+  s.bad_validations = read_value(in, "bad_validations").toInt();
+  return s;
+}
+
+bool is_cuda(const std::string& device) { return device.rfind("cuda", 0) == 0; }
+
+torch::Tensor generator_state(at::Generator generator) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+}  // namespace
+
+void fail_next_checkpoint_write_after(int64_t bytes) { g_fail_after_bytes = bytes; }
+
+void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Config& config,
+                     const AdamOptimizer& optimizer, const TrainingState& state,
+                     const std::string& device) {
+  try {
+    OutputArchive archive;
+    write_model(archive, model, config);
+    archive.write("checkpoint_version", c10::IValue(kCheckpointVersion));
+    OutputArchive optimizer_archive;
+    optimizer.save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    OutputArchive state_out = state_archive(state);
+    archive.write("state", state_out);
+    OutputArchive rng;
+    rng.write("cpu", generator_state(at::detail::getDefaultCPUGenerator()), /*is_buffer=*/true);
+    if (is_cuda(device))
+      rng.write("cuda", generator_state(at::globalContext().defaultGenerator(torch::Device(device))),
+                /*is_buffer=*/true);
+    archive.write("rng", rng);
+    atomic_write(path, [&](const std::string& tmp) { write_archive(archive, tmp); });
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw CheckpointError("cannot write checkpoint '" + path + "': " + short_what(e));
+  }
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+    throw CheckpointError("checkpoint '" + path + "' does not exist or is not a file");
+  Checkpoint checkpoint;
+  checkpoint.path = path;
+  checkpoint.archive = std::make_shared<InputArchive>();
+  try {
+    checkpoint.archive->load_from(path);
+  } catch (const std::exception& e) {
+    throw CheckpointError("cannot read checkpoint '" + path +
+                          "': the file is truncated, corrupt or not a checkpoint (" + short_what(e) + ")");
+  }
+  InputArchive& archive = *checkpoint.archive;
+  c10::IValue version;
+  if (!archive.try_read("checkpoint_version", version))
+    throw CheckpointError("'" + path + "' holds a model but no training state (optimizer, data "
+                          "position); it can be translated with or averaged, not resumed");
+  if (!version.isInt() || version.toInt() < 1 || version.toInt() > kCheckpointVersion)
+    throw CheckpointError("checkpoint '" + path + "' has format version " +
+                          (version.isInt() ? std::to_string(version.toInt()) : version.tagKind()) +
+                          " this nmt does not know (it reads version " +
+                          std::to_string(kCheckpointVersion) + ")");
+  checkpoint.model = read_model(archive, path);  // throws CheckpointError itself
+  try {
+    InputArchive state;
+    archive.read("state", state);
+    checkpoint.state = read_state(state);
+  } catch (const c10::Error& e) {
+    throw CheckpointError("checkpoint '" + path + "': training state unreadable (" + short_what(e) + ")");
+  }
+  return checkpoint;
+}
+
+void Checkpoint::restore_optimizer(AdamOptimizer& optimizer) const {
+  try {
+    InputArchive in;
+    archive->read("optimizer", in);
+    optimizer.load(in);
+  } catch (const CheckpointError& e) {
+    throw CheckpointError("checkpoint '" + path + "': " + e.what());
+  } catch (const c10::Error& e) {
+    throw CheckpointError("checkpoint '" + path + "': optimizer state unreadable (" + short_what(e) + ")");
+  }
+}
+
+void Checkpoint::restore_rng(const std::string& device) const {
+  try {
+    InputArchive rng;
+    archive->read("rng", rng);
+    torch::Tensor cpu;
+    rng.read("cpu", cpu, /*is_buffer=*/true);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(cpu);
+    }
+    torch::Tensor cuda;
+    if (is_cuda(device) && rng.try_read("cuda", cuda, /*is_buffer=*/true)) {
+      at::Generator g = at::globalContext().defaultGenerator(torch::Device(device));
+      std::lock_guard<std::mutex> lock(g.mutex());
+      g.set_state(cuda);
+    }
+  } catch (const c10::Error& e) {
+    throw CheckpointError("checkpoint '" + path + "': random generator state unreadable (" +
+                          short_what(e) + ")");
+  }
+}
+
+}  // namespace nmt

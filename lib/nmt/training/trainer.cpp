@@ -1,0 +1,268 @@
+#include "nmt/training/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "nmt/training/label_smoothed_loss.h"
+#include "nmt/training/stop_signal.h"
+#include "nmt/training/train_progress.h"
+#include "nmt/util/autocast.h"
+#include "nmt/util/error.h"
+#include "nmt/util/system.h"
+
+namespace nmt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string precision_name(torch::ScalarType type) { return type == torch::kBFloat16 ? "bf16" : "fp32"; }
+
+}  // namespace
+
+std::string to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::max_steps: return "max_steps";
+    case StopReason::max_epochs: return "max_epochs";
+    case StopReason::max_minutes: return "max_minutes";
+    case StopReason::early_stopping: return "early_stopping";
+    case StopReason::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+struct Trainer::UpdateResult {
+  bool finite = true;
+  UpdateStats stats;
+};
+
+Trainer::Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource& data)
+    : config_(std::move(config)),
+      run_dir_(std::move(run_dir)),
+      model_(std::move(model)),
+      data_(data),
+      device_(check_device(config_.train.device)),
+      precision_(resolve_precision(config_.train.precision, config_.train.device)),
+      schedule_(config_.train),
+      checkpoints_(run_dir_, config_.train.keep_last) {
+  // The optimizer holds the parameters themselves: the model must be on its device first.
+  model_->to(device_);
+  const TrainConfig& t = config_.train;
+  optimizer_ = std::make_unique<AdamOptimizer>(
+      model_->parameters(), AdamOptions{t.adam_beta1, t.adam_beta2, t.adam_eps, t.weight_decay});
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::resume(const Checkpoint& checkpoint) {
+  checkpoint.restore_optimizer(*optimizer_);
+  checkpoint.restore_rng(config_.train.device);
+  state_ = checkpoint.state;
+  saved_step_ = state_.step;
+  validated_step_ = state_.step;
+}
+
+void Trainer::set_validation(ValidateFn validate) { validate_ = std::move(validate); }
+
+void Trainer::set_loss_hook(std::function<void(int64_t, torch::Tensor&)> hook) { loss_hook_ = std::move(hook); }
+
+Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
+  UpdateResult result;
+  int64_t tokens = 0;
+  for (const auto& b : batches) tokens += b.tgt_tokens;
+  result.stats.tgt_tokens = tokens;
+  optimizer_->zero_grad();
+  for (auto& batch : batches) {
+    const torch::Tensor src = batch.src.to(device_);          // [B, S]
+    const torch::Tensor tgt_in = batch.tgt_in.to(device_);    // [B, T]
+    const torch::Tensor tgt_out = batch.tgt_out.to(device_);  // [B, T]
+    torch::Tensor logits;                                     // [B, T, V]
+    {
+      AutocastGuard autocast(device_, precision_);
+      logits = model_->forward(src, tgt_in);
+    }
+    LossSums sums = label_smoothed_loss(logits, tgt_out, config_.train.label_smoothing);
+    if (loss_hook_) loss_hook_(state_.step + 1, sums.loss);
+    const double loss = sums.loss.item<double>();
+    result.stats.loss_sum += loss;
+    result.stats.nll_sum += sums.nll.item<double>();
+    if (!std::isfinite(loss)) {  // no point back-propagating the rest of the update
+      result.finite = false;
+      return result;
+    }
+    // Sums over the whole update's tokens: the gradient is the per-token mean of the update.
+    (sums.loss / static_cast<double>(std::max<int64_t>(tokens, 1))).backward();
+  }
+  const double clip = config_.train.clip_norm;
+  result.stats.grad_norm = clip > 0 ? optimizer_->clip_grad_norm(clip) : optimizer_->grad_norm();
+  if (!std::isfinite(result.stats.grad_norm)) {
+    result.finite = false;
+    return result;
+  }
+  result.stats.lr = schedule_.at(state_.step + 1);
+  optimizer_->step(result.stats.lr);
+  state_.step += 1;
+  state_.tgt_tokens += tokens;
+  return result;
+}
+
+void Trainer::save(bool best) {
+  checkpoints_.save(state_.step, best, [&](const std::string& path) {
+    save_checkpoint(path, *model_, config_, *optimizer_, state_, config_.train.device);
+  });
+  saved_step_ = state_.step;
+  log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) + (best ? " (best)" : ""));
+}
+
+bool Trainer::validate_and_maybe_stop() {
+  const TrainConfig& t = config_.train;
+  ValidationResult r = validate_(model_);
+  model_->train();
+  validated_step_ = state_.step;
+  const double score = validation_score(r, t.early_stopping);
+  const bool improved = score_improves(score, state_.best_score, t.early_stopping);
+  if (improved) {
+    state_.best_score = score;
+    state_.best_step = state_.step;
+    state_.bad_validations = 0;
+  } else {
+    state_.bad_validations += 1;
+  }
+  log_->event({{"event", "valid"},
+               {"step", state_.step},
+               {"epoch", state_.data.epoch},
+               {"loss", RunLog::round6(r.loss)},
+               {"ppl", RunLog::round6(r.ppl)},
+               {"bleu", RunLog::round6(r.bleu)},
+               {"chrf", RunLog::round6(r.chrf)},
+               {"signature", r.bleu_signature},
+               {"chrf_signature", r.chrf_signature},
+               {"best", improved},
+               {"valid_s", RunLog::round6(r.seconds)},
+               {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "valid step %lld | loss %.4f | ppl %.2f | BLEU %.2f | chrF %.2f | %s best %.4g (step %lld)%s | %.1f s",
+                static_cast<long long>(state_.step), r.loss, r.ppl, r.bleu, r.chrf, t.early_stopping.c_str(),
+                state_.best_score, static_cast<long long>(state_.best_step), improved ? " *" : "", r.seconds);
+  log_->info(line);
+  if (!r.bleu_signature.empty()) log_->file_only("BLEU signature: " + r.bleu_signature);
+  if (improved) save(/*best=*/true);
+  return t.patience > 0 && state_.bad_validations >= t.patience;
+}
+
+TrainResult Trainer::train() {
+  const TrainConfig& t = config_.train;
+  StopSignal stop_signal;
+  log_ = std::make_unique<RunLog>(run_dir_, progress_);
+  TrainProgress progress(t, *log_);
+  const Clock::time_point run_start = Clock::now();
+  const double elapsed_before = state_.elapsed_seconds;
+  const int64_t first_step = state_.step;
+
+  log_->info(model_->parameter_summary());
+  log_->info("training on " + t.device + " in " + precision_name(precision_) + ", " +
+             std::to_string(torch::get_num_threads()) + " thread(s), " + schedule_.describe() +
+             (first_step > 0 ? ", resuming at step " + std::to_string(first_step) + " (epoch " +
+                                   std::to_string(state_.data.epoch) + ")" : ""));
+  log_->event({{"event", "start"}, {"step", first_step}, {"epoch", state_.data.epoch},
+               {"parameters", model_->parameter_count()}, {"precision", precision_name(precision_)},
+               {"device", t.device}, {"threads", torch::get_num_threads()}});
+
+  model_->train();
+  data_.seek(state_.data);
+  int64_t batches_since_epoch_start = state_.data.batches_done;
+  int64_t nonfinite_in_a_row = 0;
+  StopReason reason = StopReason::max_steps;
+  bool stop = false;
+  while (!stop) {
+    if (t.max_steps > 0 && state_.step >= t.max_steps) { reason = StopReason::max_steps; break; }
+    if (t.max_minutes > 0 && state_.elapsed_seconds >= t.max_minutes * 60) { reason = StopReason::max_minutes; break; }
+
+    std::vector<Batch> batches;
+    while (static_cast<int64_t>(batches.size()) < t.accumulate) {
+      if (auto batch = data_.next()) {
+        batches.push_back(std::move(*batch));
+        batches_since_epoch_start += 1;
+        continue;
+      }
+      const int64_t epoch = data_.position().epoch;
+      if (batches_since_epoch_start == 0)
+        throw DataError("the training data yields no batches (were all pairs filtered out? see "
+                        "data.max_length and data.max_length_ratio)");
+      progress.epoch_finished(epoch, batches_since_epoch_start);
+      if (t.max_epochs > 0 && epoch >= t.max_epochs) { reason = StopReason::max_epochs; stop = true; break; }
+      data_.seek({epoch + 1, 0});
+      batches_since_epoch_start = 0;
+    }
+    if (!batches.empty()) {
+      const UpdateResult result = update(batches);
+      state_.data = data_.position();
+      state_.elapsed_seconds = elapsed_before + seconds_since(run_start);
+      if (!result.finite) {
+        nonfinite_in_a_row += 1;
+        log_->warn("non-finite loss or gradient at step " + std::to_string(state_.step + 1) +
+                   " (loss " + std::to_string(result.stats.loss_sum) + "); update skipped (" +
+                   std::to_string(nonfinite_in_a_row) + " in a row, train.nan_tolerance " +
+                   std::to_string(t.nan_tolerance) + ")");
+        log_->event({{"event", "nonfinite"}, {"step", state_.step + 1}, {"in_a_row", nonfinite_in_a_row}});
+        if (nonfinite_in_a_row >= t.nan_tolerance) {
+          const auto last = checkpoints_.latest();
+          const std::string message =
+              "training diverged: " + std::to_string(nonfinite_in_a_row) + " updates in a row had a "
+              "non-finite loss or gradient (at step " + std::to_string(state_.step + 1) + "). " +
+              (last ? "The last good checkpoint is " + *last + "; lower train.lr or raise "
+                      "train.warmup_steps and resume with: nmt train --resume " + run_dir_
+                    : std::string("No checkpoint was written; lower train.lr or raise train.warmup_steps."));
+          log_->error(message);
+          throw std::runtime_error(message);
+        }
+        continue;
+      }
+      nonfinite_in_a_row = 0;
+      progress.add(result.stats, state_);
+    }
+
+    const Clock::time_point side_start = Clock::now();
+    if (StopSignal::received()) { reason = StopReason::interrupted; stop = true; }
+    const bool due_validation = validate_ && t.valid_every > 0 && state_.step % t.valid_every == 0;
+    if (!stop && due_validation && validated_step_ != state_.step) {
+      if (validate_and_maybe_stop()) { reason = StopReason::early_stopping; stop = true; }
+    }
+    if (!stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) save(false);
+    progress.exclude(seconds_since(side_start));
+  }
+
+  state_.elapsed_seconds = elapsed_before + seconds_since(run_start);
+  const bool trained = state_.step > first_step;
+  if (trained && validate_ && validated_step_ != state_.step && reason != StopReason::interrupted)
+    validate_and_maybe_stop();
+  if (saved_step_ != state_.step && (trained || !checkpoints_.latest())) save(false);
+  progress_.clear();
+
+  TrainResult result;
+  result.reason = reason;
+  result.state = state_;
+  result.last_checkpoint = checkpoints_.last_path();
+  result.train_seconds = seconds_since(run_start);
+  log_->event({{"event", "stop"}, {"step", state_.step}, {"epoch", state_.data.epoch},
+               {"reason", to_string(reason)}, {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
+  if (reason == StopReason::interrupted) {
+    log_->info("interrupted by signal " + std::to_string(StopSignal::received()) + " at step " +
+               std::to_string(state_.step) + "; checkpoint saved to " + result.last_checkpoint +
+               ". Resume with: nmt train --resume " + run_dir_);
+  } else {
+    log_->info("training stopped at step " + std::to_string(state_.step) + " (" + to_string(reason) +
+               ") after " + TrainProgress::format_duration(state_.elapsed_seconds) +
+               (std::isnan(state_.best_score) ? std::string()
+                                              : "; best " + t.early_stopping + " " +
+                                                    std::to_string(state_.best_score) + " at step " +
+                                                    std::to_string(state_.best_step)));
+  }
+  return result;
+}
+
+}  // namespace nmt
