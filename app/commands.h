@@ -18,6 +18,8 @@ void print_version();  // also behind `nmt --version`
 void add_config_command(CLI::App& app);
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
 void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
+void add_train_command(CLI::App& app);    // train a model into a run directory, or resume one
+void add_average_command(CLI::App& app);  // average checkpoints into one model
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   nmt::app::add_config_command(app);
   nmt::app::add_bleu_command(app);
   nmt::app::add_vocab_command(app);
+  nmt::app::add_train_command(app);
+  nmt::app::add_average_command(app);
 
   try {
     app.parse(argc, argv);
