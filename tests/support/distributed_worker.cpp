@@ -6,6 +6,14 @@
 //   distributed_worker train --steps K --global-rows G --out FILE [--sleep-ms MS] [--timeout-ms MS]
 //                            [--fail-rank R --fail-step K]
 //   distributed_worker launch --nproc N -- <train arguments>      (through launch_local_workers)
+//   distributed_worker trainer --run-dir DIR --steps K --accumulate A --out FILE [--resume 1]
+//                              ("{rank}" in FILE becomes the rank)
+//                              [--valid-every N]
+//
+// `trainer` runs nmt::Trainer itself (the path of `nmt train`) on the reversal task of
+// tests/training/reversal_task.h: 256 pairs in batches of 16, rank r of W taking global batches
+// r, r+W, ... of each epoch, so W ranks with accumulate A see exactly the batches of one process
+// with accumulate W*A. Dropout is off, so the two must end with the same parameters.
 //
 // The rendezvous comes from the environment (WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT). Step k
 // uses a global batch of G sentence pairs generated from seed k; rank r of W takes rows
@@ -17,6 +25,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -28,6 +37,9 @@
 #include "nmt/training/distributed.h"
 #include "nmt/training/gradient_sync.h"
 #include "nmt/training/launcher.h"
+#include "nmt/training/trainer.h"
+#include "nmt/util/log.h"
+#include "training/reversal_task.h"
 
 namespace {
 
@@ -135,6 +147,91 @@ int train(const Args& args) {
   return 0;
 }
 
+// Rank r of W's share of `all`: global batches r, r+W, r+2W, ... of each epoch. Its positions
+// count this rank's batches, as the TokenBatcher's shards do.
+class ShardedBatches : public nmt::BatchSource {
+ public:
+  ShardedBatches(nmt::BatchSource& all, int64_t rank, int64_t world) : all_(all), rank_(rank), world_(world) {}
+  void seek(const nmt::DataPosition& position) override { position_ = position; }
+  std::optional<nmt::Batch> next() override {
+    all_.seek({position_.epoch, position_.batches_done * world_ + rank_});
+    auto batch = all_.next();
+    if (batch) position_.batches_done += 1;
+    return batch;
+  }
+  nmt::DataPosition position() const override { return position_; }
+
+ private:
+  nmt::BatchSource& all_;
+  int64_t rank_, world_;
+  nmt::DataPosition position_;
+};
+
+int run_trainer(const std::vector<std::string>& a) {
+  std::string run_dir, out;
+  int64_t steps = 4, accumulate = 1, valid_every = 0;
+  bool resume = false;
+  for (size_t i = 1; i + 1 < a.size(); i += 2) {
+    if (a[i] == "--run-dir") run_dir = a[i + 1];
+    else if (a[i] == "--out") out = a[i + 1];
+    else if (a[i] == "--steps") steps = std::stoll(a[i + 1]);
+    else if (a[i] == "--accumulate") accumulate = std::stoll(a[i + 1]);
+    else if (a[i] == "--valid-every") valid_every = std::stoll(a[i + 1]);
+    else if (a[i] == "--resume") resume = a[i + 1] == "1";
+    else throw std::invalid_argument("unknown option " + a[i]);
+  }
+  torch::set_num_threads(1);  // reproducible float sums
+  nmt::DistributedOptions options = nmt::distributed_options_from_env();
+  options.timeout = std::chrono::milliseconds(20000);
+  nmt::DistributedContext context(options);
+  if (!context.is_primary()) nmt::log::set_level(nmt::log::Level::warn);
+
+  nmt::Config config = nmt::test::tiny_config();
+  config.model.dropout = 0.0;
+  config.model.attention_dropout = 0.0;
+  config.train.max_steps = steps;
+  config.train.accumulate = accumulate;
+  config.train.log_every = 1;
+  config.train.valid_every = valid_every;
+  config.train.adam_eps = 1e-6;  // well above the rounding noise of summing gradients differently
+
+  nmt::test::ReversalBatches all(256, 16);
+  ShardedBatches mine(all, context.rank(), context.world_size());
+  std::optional<nmt::Checkpoint> checkpoint;
+  nmt::Seq2Seq model;
+  if (resume) {
+    checkpoint = nmt::load_checkpoint(run_dir + "/checkpoints/last.pt");
+    model = checkpoint->model.model;
+  } else {
+    torch::manual_seed(static_cast<uint64_t>(1 + context.rank()));  // different: rank 0's must win
+    model = nmt::make_model(config.model, nmt::test::kReversalVocab, nmt::test::kReversalVocab);
+  }
+  nmt::Trainer trainer(config, run_dir, model, mine);
+  trainer.set_distributed(context);
+  if (checkpoint) trainer.resume(*checkpoint);
+  int validations = 0;
+  if (valid_every > 0)
+    trainer.set_validation([&](const nmt::Seq2Seq&) {
+      ++validations;
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // rank 0 busy: others must wait
+      nmt::ValidationResult r;
+      r.loss = 1.0;
+      r.ppl = 2.7;
+      r.bleu = 10.0 + validations;
+      return r;
+    });
+  const nmt::TrainResult result = trainer.train();
+  std::cout << "rank " << context.rank() << " stopped at step " << result.state.step << " epoch "
+            << result.state.data.epoch << " batch " << result.state.data.batches_done << " validations "
+            << validations << std::endl;
+  std::vector<torch::Tensor> params;
+  for (const auto& p : trainer.model()->parameters()) params.push_back(p.detach().clone());
+  if (const auto at = out.find("{rank}"); at != std::string::npos)  // one --out for all ranks
+    out.replace(at, 6, std::to_string(context.rank()));
+  torch::save(params, out);
+  return 0;
+}
+
 int launch(int nproc, const std::vector<std::string>& train_args) {
   nmt::LaunchOptions options;
   options.nproc = nproc;
@@ -153,6 +250,7 @@ int main(int argc, char** argv) {
   try {
     if (!a.empty() && a[0] == "launch" && a.size() >= 4 && a[1] == "--nproc" && a[3] == "--")
       return launch(std::stoi(a[2]), std::vector<std::string>(a.begin() + 4, a.end()));
+    if (!a.empty() && a[0] == "trainer") return run_trainer(a);
     if (a.empty() || a[0] != "train") throw std::invalid_argument("usage: distributed_worker train|launch ...");
     Args args;
     for (size_t i = 1; i + 1 < a.size(); i += 2) {

@@ -12,6 +12,7 @@
 #include "nmt/training/launcher.h"
 #include "nmt/util/error.h"
 #include "support/child_process.h"
+#include "training/distributed_support.h"
 
 namespace nmt {
 namespace {
@@ -19,42 +20,7 @@ namespace {
 using std::chrono::milliseconds;
 using test::ChildProcess;
 using test::TempDir;
-
-using Env = std::vector<std::pair<std::string, std::string>>;
-
-// Jobs of several processes need a c10d backend; a build without one compiles them out.
-#define SKIP_WITHOUT_C10D()                                                          \
-  if (available_backends().empty())                                                  \
-  GTEST_SKIP() << "this build has no c10d backend (LibTorch without Gloo, or no gloo headers)"
-
-Env rank_env(int rank, int world, int port) {
-  return {{"RANK", std::to_string(rank)},
-          {"WORLD_SIZE", std::to_string(world)},
-          {"LOCAL_RANK", std::to_string(rank)},
-          {"MASTER_ADDR", "127.0.0.1"},
-          {"MASTER_PORT", std::to_string(port)}};
-}
-
-void start_worker(ChildProcess& child, const TempDir& dir, int rank, int world, int port,
-                  const std::vector<std::string>& args) {
-  const std::string name = "w" + std::to_string(world) + "r" + std::to_string(rank);
-  child.start(NMT_DISTRIBUTED_WORKER, args, rank_env(rank, world, port), dir / (name + ".out"),
-              dir / (name + ".err"));
-}
-
-std::vector<torch::Tensor> load_params(const std::string& path) {
-  std::vector<torch::Tensor> params;
-  torch::load(params, path);
-  return params;
-}
-
-double max_abs_diff(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double diff = 0.0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
-  return diff;
-}
+using namespace test::distributed;
 
 TEST(DistributedOptions, ParsesMasterAddresses) {
   DistributedOptions o;
