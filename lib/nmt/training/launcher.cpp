@@ -16,7 +16,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <optional>
 #include <stdexcept>
 
 #include "nmt/util/error.h"
@@ -236,14 +235,18 @@ LaunchResult launch_local_workers(const LaunchOptions& o) {
   }
 
   int forwarded = 0;
-  std::optional<Clock::time_point> kill_deadline;
+  bool kill_pending = false;  // SIGTERM sent: SIGKILL at kill_deadline
+  Clock::time_point kill_deadline{};
   auto stop_others = [&](int except) {
     for (auto& w : workers) {
       if (!w.running || w.exit.rank == except) continue;
       kill(w.pid, SIGTERM);
       w.exit.stopped_by_launcher = true;
     }
-    if (!kill_deadline) kill_deadline = Clock::now() + o.kill_grace;
+    if (!kill_pending) {
+      kill_pending = true;
+      kill_deadline = Clock::now() + o.kill_grace;
+    }
   };
 
   while (true) {
@@ -297,10 +300,10 @@ LaunchResult launch_local_workers(const LaunchOptions& o) {
     for (; forwarded < received; ++forwarded)
       for (auto& w : workers)
         if (w.running) kill(w.pid, g_last_signal.load());
-    if (kill_deadline && Clock::now() >= *kill_deadline) {
+    if (kill_pending && Clock::now() >= kill_deadline) {
       for (auto& w : workers)
         if (w.running) kill(w.pid, SIGKILL);
-      kill_deadline.reset();
+      kill_pending = false;
     }
   }
 
