@@ -16,10 +16,15 @@ namespace nmt::app {
 void add_version_command(CLI::App& app);
 void print_version();  // also behind `nmt --version`
 void add_config_command(CLI::App& app);
+void add_translate_command(CLI::App& app);  // translate_command.cpp
+void add_score_command(CLI::App& app);      // score_command.cpp
+void add_eval_command(CLI::App& app);       // eval_command.cpp
 void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
 void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
 void add_train_command(CLI::App& app);    // train a model into a run directory, or resume one
 void add_average_command(CLI::App& app);  // average checkpoints into one model
+void add_report_command(CLI::App& app);  // HTML training report of a run directory
+void add_attention_command(CLI::App& app);  // attention heatmaps of a model for sentences
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);

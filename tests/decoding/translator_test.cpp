@@ -48,7 +48,8 @@ TEST(Translator, RestoresOrderAndLineCountIncludingEmptyInputs) {
   sources[24].clear();
   Translator translator(model.ptr(), o, torch::kCPU);
   std::vector<size_t> reported;
-  const auto out = translator.translate(sources, "test", 1, [&](const std::vector<size_t>& done) {
+  const auto out = translator.translate(sources, "test", 1, [&](const std::vector<size_t>& done, const std::vector<NBestList>& results) {
+    for (size_t i : done) EXPECT_FALSE(results[i].empty()) << i;
     reported.insert(reported.end(), done.begin(), done.end());
   });
   ASSERT_EQ(out.size(), sources.size());

@@ -32,11 +32,11 @@ TEST(Browser, HeatmapSvgOpensWithoutErrors) {
   const auto data = nmt::test::synthetic_report_data();
   HeatmapOptions o;
   o.title = "Cross-attention <&>";
-  o.row_labels = data.examples[1].tgt_pieces;
-  o.col_labels = data.examples[1].src_pieces;
+  o.row_labels = data.examples[1].cross_attention.row_labels;
+  o.col_labels = data.examples[1].cross_attention.col_labels;
   o.show_values = true;
   TempDir dir;
-  nmt::test::write_file(dir / "heatmap.svg", svg_heatmap(data.examples[1].cross_attention, o));
+  nmt::test::write_file(dir / "heatmap.svg", svg_heatmap(data.examples[1].cross_attention.weights, o));
   expect_opens_cleanly(dir / "heatmap.svg");
 }
 

@@ -74,17 +74,20 @@ inline report::ReportData synthetic_report_data() {
   };
   for (const auto& p : pairs) {
     report::ReportExample ex;
-    ex.src_pieces = p[0];
-    ex.tgt_pieces = p[1];
     ex.source = "The house is small.";
     ex.reference = "Das Haus ist klein.";
     ex.hypothesis = "Das Haus ist klein.";
-    ex.cross_attention = report::Matrix(static_cast<int64_t>(ex.tgt_pieces.size()), static_cast<int64_t>(ex.src_pieces.size()));
+    report::AttentionFigure& f = ex.cross_attention;
+    f.title = "cross-attention \u00b7 layer 2/2 \u00b7 mean of 4 heads";
+    f.col_labels = p[0];
+    f.row_labels = p[1];
+    f.row_axis = "translation";
+    f.col_axis = "source";
+    f.weights = report::Matrix(static_cast<int64_t>(f.row_labels.size()), static_cast<int64_t>(f.col_labels.size()));
     // Mostly diagonal, rows summing to 1.
-    for (int64_t r = 0; r < ex.cross_attention.rows; ++r)
-      for (int64_t c = 0; c < ex.cross_attention.cols; ++c)
-        ex.cross_attention.at(r, c) = r == c ? 0.75f : 0.25f / static_cast<float>(ex.cross_attention.cols - 1);
-    ex.attention_note = "decoder layer 2 of 2, mean over 4 heads";
+    for (int64_t r = 0; r < f.weights.rows; ++r)
+      for (int64_t c = 0; c < f.weights.cols; ++c)
+        f.weights.at(r, c) = r == c ? 0.75f : 0.25f / static_cast<float>(f.weights.cols - 1);
     d.examples.push_back(ex);
   }
   d.positional = report::PositionalPicture{"sinusoidal", report::sinusoidal_table(64, 64, 10000.0),

@@ -50,7 +50,7 @@ struct ValidationFixture {
       src += s + "\n";
       tgt += t + "\n";
     }
-    const auto& [long_src, long_tgt] = test::synthetic_pairs(1, 60, 6).front();
+    const auto [long_src, long_tgt] = test::synthetic_pairs(1, 60, 6).front();  // a copy: the vector is a temporary
     test::write_file(dir / "val.en", src + long_src + " " + long_src + "\n");
     test::write_file(dir / "val.de", tgt + long_tgt + " " + long_tgt + "\n");
   }

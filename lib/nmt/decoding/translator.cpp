@@ -61,7 +61,7 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
       out[i] = {Hypothesis{}};
       empty_done.push_back(i);
     }
-  if (on_batch && !empty_done.empty()) on_batch(empty_done);
+  if (on_batch && !empty_done.empty()) on_batch(empty_done, out);
 
   for (const auto& batch : make_decode_batches(lengths, options_.batch_tokens)) {
     std::vector<const std::vector<int64_t>*> rows;
@@ -77,7 +77,7 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
       stats_.target_tokens += static_cast<int64_t>(out[done[r]].front().output_tokens().size());
     }
     ++stats_.batches;
-    if (on_batch) on_batch(done);
+    if (on_batch) on_batch(done, out);
   }
   stats_.sentences += static_cast<int64_t>(sources.size());
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -40,8 +40,11 @@ struct TranslationStats {
   double seconds = 0.0;       // wall-clock time inside translate calls
 };
 
-// Called after each model batch with the input indices it completed (any order).
-using BatchCallback = std::function<void(const std::vector<size_t>& done)>;
+// Called after each model batch with the input indices it completed (any order) and the results
+// vector being filled (results[i] is final for every i in `done`), so a caller can write output
+// as soon as it is ready.
+using BatchCallback =
+    std::function<void(const std::vector<size_t>& done, const std::vector<NBestList>& results)>;
 
 class Translator {
  public:

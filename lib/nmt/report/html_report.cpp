@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "nmt/config/config.h"
+#include "nmt/report/attention_page.h"
 #include "nmt/report/markup.h"
 #include "nmt/report/svg_heatmap.h"
 #include "nmt/util/version.h"
@@ -226,23 +227,9 @@ std::string section_examples(const ReportData& d) {
     s << "<tr><td>source</td><td>" << escape_xml(ex.source) << "</td></tr>";
     if (!ex.reference.empty()) s << "<tr><td>reference</td><td>" << escape_xml(ex.reference) << "</td></tr>";
     s << "<tr><td>translation</td><td>" << escape_xml(ex.hypothesis) << "</td></tr></table>";
-    if (!ex.cross_attention.empty()) {
-      HeatmapOptions o;
-      o.title = "Cross-attention";
-      o.row_labels = ex.tgt_pieces;
-      o.col_labels = ex.src_pieces;
-      o.row_axis_title = "translation";
-      o.col_axis_title = "source";
-      o.value_label = "attention weight";
-      o.vmin = 0.0f;
-      const int64_t longest = std::max(ex.cross_attention.rows, ex.cross_attention.cols);
-      o.cell_width = o.cell_height = std::clamp(560.0 / static_cast<double>(std::max<int64_t>(1, longest)), 12.0, 24.0);
-      o.font_size = 11;
-      o.id = "attention-" + std::to_string(n);
-      s << "<figure>" << svg_heatmap(ex.cross_attention, o);
-      if (!ex.attention_note.empty()) s << "<figcaption>" << escape_xml(ex.attention_note) << "</figcaption>";
-      s << "</figure>";
-    }
+    if (!ex.cross_attention.weights.empty())
+      s << "<figure>" << svg_heatmap(ex.cross_attention.weights, attention_heatmap_options(ex.cross_attention, "attention-" + std::to_string(n)))
+        << "</figure>";
     s << "</div>\n";
   }
   s << "</section>\n";

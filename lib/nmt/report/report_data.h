@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nmt/report/attention_figure.h"
 #include "nmt/report/matrix.h"
 #include "nmt/report/metrics_log.h"
 
@@ -20,10 +21,7 @@ struct ReportExample {
   std::string source;                    // source sentence (text)
   std::string reference;                 // reference translation ("" = none)
   std::string hypothesis;                // the model's translation (text)
-  std::vector<std::string> src_pieces;   // column labels: source pieces + "</s>"
-  std::vector<std::string> tgt_pieces;   // row labels: produced target pieces + "</s>"
-  Matrix cross_attention;                // [tgt_pieces, src_pieces] weights, rows sum to 1
-  std::string attention_note;            // e.g. "decoder layer 3 of 3, mean over 4 heads"
+  AttentionFigure cross_attention;       // rows: produced pieces + "</s>"; columns: source pieces + "</s>"
 };
 
 // The positional encodings the model adds to (or concatenates with) its embeddings.

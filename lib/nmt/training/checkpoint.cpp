@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <sstream>
 
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
@@ -21,6 +22,40 @@ std::atomic<int64_t> g_fail_after_bytes{-1};
 using torch::serialize::InputArchive;
 using torch::serialize::OutputArchive;
 
+// LibTorch's zip reader does not verify the stored CRCs, so flipped bytes inside tensor data load
+// silently. A checkpoint therefore carries its own digest of everything else in it.
+constexpr const char* kDigestKey = "digest";
+
+uint64_t fnv1a(uint64_t h, const void* data, size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+// FNV-1a over every key, tensor's bytes and value of `archive`, sub-archives included, in the
+// archive's own key order (the same for a file and its in-memory twin).
+uint64_t archive_digest(InputArchive& archive, uint64_t h = 1469598103934665603ull) {
+  for (const std::string& key : archive.keys()) {
+    if (key == kDigestKey) continue;
+    h = fnv1a(h, key.data(), key.size());
+    torch::Tensor tensor;
+    InputArchive sub;
+    c10::IValue value;
+    if (archive.try_read(key, tensor)) {
+      const torch::Tensor t = tensor.contiguous();
+      h = fnv1a(h, t.data_ptr(), t.nbytes());
+    } else if (archive.try_read(key, sub)) {
+      h = archive_digest(sub, h);
+    } else if (archive.try_read(key, value) && !value.isObject()) {
+      std::ostringstream text;
+      text << value;
+      const std::string s = text.str();
+      h = fnv1a(h, s.data(), s.size());
+    }
+  }
+  return h;
+}
+
 // First line of a LibTorch error: its backtraces say nothing to a user.
 std::string short_what(const std::exception& e) {
   std::string what = e.what();
@@ -28,33 +63,35 @@ std::string short_what(const std::exception& e) {
   return newline == std::string::npos ? what : what.substr(0, newline);
 }
 
-// Streams `archive` into a new file at `path`. LibTorch's zip writer calls `sink` chunk by chunk;
-// a short count (never an exception thrown through the zip library) reports a failure.
+// Streams `archive` into a new file at `path`. LibTorch's zip writer calls `sink` chunk by chunk.
+// A failure is recorded and the rest of the archive swallowed (the sink still reports every byte
+// written): a short count makes the writer throw from its destructor, which terminates the
+// process (LibTorch 1.13), and an exception must never cross the zip library either.
 void write_archive(OutputArchive& archive, const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error(std::string("cannot create: ") + std::strerror(errno));
   int64_t budget = g_fail_after_bytes.exchange(-1);
   std::string failure;
   auto sink = [&](const void* data, size_t size) -> size_t {
-    if (!failure.empty()) return 0;
+    if (!failure.empty()) return size;
     size_t done = 0;
     while (done < size) {
       size_t chunk = size - done;
       if (budget >= 0 && static_cast<int64_t>(chunk) > budget) chunk = static_cast<size_t>(budget);
       if (chunk == 0) {
         failure = "simulated write failure (test hook)";
-        return done;
+        return size;
       }
       const ssize_t n = ::write(fd, static_cast<const char*>(data) + done, chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        failure = std::strerror(errno);
-        return done;
+        failure = n < 0 ? std::strerror(errno) : "write returned 0 bytes";
+        return size;
       }
       done += static_cast<size_t>(n);
       if (budget >= 0) budget -= n;
     }
-    return done;
+    return size;
   };
   try {
     archive.save_to(sink);
@@ -127,6 +164,15 @@ void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Co
       rng.write("cuda", generator_state(at::globalContext().defaultGenerator(torch::Device(device))),
                 /*is_buffer=*/true);
     archive.write("rng", rng);
+    {
+      // The digest is taken from the archive as a reader will see it (an in-memory round trip).
+      std::ostringstream memory;
+      archive.save_to(memory);
+      const std::string bytes = memory.str();
+      InputArchive twin;
+      twin.load_from(bytes.data(), bytes.size());
+      archive.write(kDigestKey, c10::IValue(static_cast<int64_t>(archive_digest(twin))));
+    }
     atomic_write(path, [&](const std::string& tmp) { write_archive(archive, tmp); });
   } catch (const CheckpointError&) {
     throw;
@@ -149,6 +195,18 @@ Checkpoint load_checkpoint(const std::string& path) {
                           "': the file is truncated, corrupt or not a checkpoint (" + short_what(e) + ")");
   }
   InputArchive& archive = *checkpoint.archive;
+  c10::IValue digest;
+  if (archive.try_read(kDigestKey, digest)) {
+    uint64_t actual = 0;
+    try {
+      actual = archive_digest(archive);
+    } catch (const std::exception& e) {
+      throw CheckpointError("cannot read checkpoint '" + path + "': corrupt (" + short_what(e) + ")");
+    }
+    if (!digest.isInt() || static_cast<uint64_t>(digest.toInt()) != actual)
+      throw CheckpointError("checkpoint '" + path + "' is corrupt: its content does not match its digest "
+                            "(damaged on disk or in transfer); resume from another checkpoint");
+  }
   c10::IValue version;
   if (!archive.try_read("checkpoint_version", version))
     throw CheckpointError("'" + path + "' holds a model but no training state (optimizer, data "

@@ -6,6 +6,7 @@
 //   "optimizer"           sub-archive: Adam moments and step counts (AdamOptimizer::save)
 //   "state"               sub-archive: TrainingState (step, data position, best score, ...)
 //   "rng"                 sub-archive: the torch generators' states (CPU, and CUDA when used)
+//   "digest"              int: FNV-1a of all the above (LibTorch does not check the zip CRCs on read)
 // so `nmt translate` and `nmt average` read checkpoints like any model file. Files are written
 // atomically (PATH.tmp, fsync, rename): a kill or a full disk mid-write leaves the previous
 // checkpoint as it was.

@@ -1,0 +1,109 @@
+#include "decode_options.h"
+
+#include <cstdio>
+
+#include "nmt/util/log.h"
+#include "nmt/util/system.h"
+
+namespace nmt::app {
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+// Adds --NAME bound to flags.values.*field; remembers how to copy it when given.
+template <class T>
+CLI::Option* add_flag_option(CLI::App& cmd, SearchFlags& flags, const std::string& name,
+                             T DecodeConfig::*field, const std::string& help) {
+  CLI::Option* opt = cmd.add_option(name, flags.values.*field, help);
+  flags.given.emplace_back(opt, [&flags, field](DecodeConfig& d) { d.*field = flags.values.*field; });
+  return opt;
+}
+
+}  // namespace
+
+void add_model_options(CLI::App& cmd, ModelOptions& options) {
+  cmd.add_option("-m,--model", options.path,
+                 "Training run directory, exported model directory (config.json, spm.model, model.pt) "
+                 "or model file")
+      ->required();
+  cmd.add_option("--checkpoint", options.checkpoint,
+                 "Checkpoint of a run directory: a name in checkpoints/ (best, last, step-0001000) or a path "
+                 "(default: best.pt, else last.pt)");
+  cmd.add_option("--precision", options.precision,
+                 "fp32, bf16 (weights converted; fast with AVX512-BF16/AMX) or auto "
+                 "(default: the model's decode.precision)")
+      ->check(CLI::IsMember({"fp32", "bf16", "auto"}));
+  add_runtime_options(cmd, options.runtime);
+}
+
+DecodingModel load_model(const ModelOptions& options) {
+  apply_runtime_options(options.runtime);
+  ModelLoadOptions load;
+  load.checkpoint = options.checkpoint;
+  load.device = options.runtime.device;
+  load.precision = options.precision;
+  DecodingModel m = load_decoding_model(options.path, load);
+  log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
+            m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(), " threads");
+  return m;
+}
+
+DecodeConfig SearchFlags::apply(DecodeConfig decode) const {
+  for (const auto& [opt, set] : given)
+    if (opt->count() > 0) set(decode);
+  return decode;
+}
+
+void add_search_options(CLI::App& cmd, SearchFlags& flags, bool with_sampling) {
+  add_flag_option(cmd, flags, "--beam", &DecodeConfig::beam, "Beam size (1 = greedy)")
+      ->check(CLI::Range(1, 1024));
+  add_flag_option(cmd, flags, "--length-penalty", &DecodeConfig::length_penalty,
+                  "Alpha of the length normalisation")
+      ->check(CLI::Range(0.0, 10.0));
+  add_flag_option(cmd, flags, "--length-penalty-type", &DecodeConfig::length_penalty_type,
+                  "gnmt: score / ((5+len)/6)^alpha; average: score / len^alpha; none")
+      ->check(CLI::IsMember({"gnmt", "average", "none"}));
+  add_flag_option(cmd, flags, "--max-length-a", &DecodeConfig::max_length_a,
+                  "Output length limit a * source_length + b (a)")
+      ->check(CLI::Range(0.0, 1000.0));
+  add_flag_option(cmd, flags, "--max-length-b", &DecodeConfig::max_length_b, "(b) of the length limit")
+      ->check(CLI::Range(0, 1000000));
+  add_flag_option(cmd, flags, "--min-length", &DecodeConfig::min_length,
+                  "End of sentence forbidden before this many tokens")
+      ->check(CLI::Range(0, 1000000));
+  add_flag_option(cmd, flags, "--batch-tokens", &DecodeConfig::batch_tokens,
+                  "Source tokens per decoding batch, padding counted")
+      ->check(CLI::Range(1, 1000000000));
+  cmd.add_option("--invalid-utf8", flags.invalid_utf8,
+                 "On an input line that is not UTF-8: error (stop, naming the line) or skip "
+                 "(warn, write an empty line)")
+      ->check(CLI::IsMember({"error", "skip"}));
+  if (!with_sampling) return;
+  add_flag_option(cmd, flags, "--nbest", &DecodeConfig::nbest,
+                  "Hypotheses per input (<= beam; with --sample: samples per input)")
+      ->check(CLI::Range(1, 1024));
+  CLI::Option* sample = cmd.add_flag("--sample", flags.values.sample,
+                                     "Sample translations instead of searching (back-translation)");
+  flags.given.emplace_back(sample, [&flags](DecodeConfig& d) { d.sample = flags.values.sample; });
+  add_flag_option(cmd, flags, "--temperature", &DecodeConfig::temperature, "Sampling temperature")
+      ->check(CLI::Range(1e-6, 1e6));
+  add_flag_option(cmd, flags, "--top-k", &DecodeConfig::top_k, "Sample among the k most likely tokens (0 = all)")
+      ->check(CLI::Range(0, 1000000000));
+  add_flag_option(cmd, flags, "--top-p", &DecodeConfig::top_p, "Nucleus sampling mass (1 = all)")
+      ->check(CLI::Range(1e-6, 1.0));
+  cmd.add_option("--seed", flags.seed, "Seed of the sampling generator")->capture_default_str();
+}
+
+void log_throughput(const std::string& what, const TranslationStats& s) {
+  const double secs = std::max(s.seconds, 1e-9);
+  log::info(what, " ", s.sentences, " sentences (", s.source_tokens, " source, ", s.target_tokens,
+            " target tokens) in ", fixed(s.seconds, 2), " s: ", fixed(s.sentences / secs, 1),
+            " sentences/s, ", fixed(s.target_tokens / secs, 1), " target tokens/s; peak RSS ",
+            fixed(peak_rss_mib(), 0), " MiB");
+}
+
+}  // namespace nmt::app
