@@ -77,13 +77,6 @@ ModelPaths resolve_model_paths(const std::string& path, const std::string& check
   return out;
 }
 
-torch::ScalarType resolve_precision(const std::string& precision, const std::string& device) {
-  if (precision == "fp32") return torch::kFloat;
-  if (precision == "bf16") return torch::kBFloat16;
-  if (precision == "auto") return bf16_is_fast(device) ? torch::kBFloat16 : torch::kFloat;
-  throw ConfigError("--precision: '" + precision + "' is not one of fp32, bf16, auto");
-}
-
 DecodingModel load_decoding_model(const std::string& path, const ModelLoadOptions& options) {
   DecodingModel out;
   out.paths = resolve_model_paths(path, options.checkpoint);

@@ -20,6 +20,7 @@
 #include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 #include "nmt/text/tokenizer.h"
+#include "nmt/util/autocast.h"
 
 namespace nmt {
 
@@ -35,9 +36,8 @@ struct ModelPaths {
 // Throws CheckpointError naming what is missing and where it looked.
 ModelPaths resolve_model_paths(const std::string& path, const std::string& checkpoint = "");
 
-// "fp32" | "bf16" | "auto" (bf16 where nmt::bf16_is_fast(device), else fp32) -> the dtype the
-// model's weights are converted to. Throws ConfigError for other names.
-torch::ScalarType resolve_precision(const std::string& precision, const std::string& device);
+// The decoding precision ("fp32" | "bf16" | "auto") is resolved by nmt::resolve_precision
+// (util/autocast.h), the same function training uses.
 
 struct DecodingModel {
   Seq2Seq model;   // eval mode, no gradients needed, on the device, in the decoding precision

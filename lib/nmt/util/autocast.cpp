@@ -3,6 +3,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#include "nmt/util/error.h"
 #include "nmt/util/system.h"
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
@@ -54,7 +55,8 @@ void set_autocast_dtype(torch::DeviceType type, torch::ScalarType dtype) {
 torch::ScalarType resolve_precision(const std::string& precision, const std::string& device) {
   if (precision == "fp32") return torch::kFloat32;
   if (precision == "bf16") return torch::kBFloat16;
-  return bf16_is_fast(device) ? torch::kBFloat16 : torch::kFloat32;
+  if (precision == "auto") return bf16_is_fast(device) ? torch::kBFloat16 : torch::kFloat32;
+  throw ConfigError("--precision: '" + precision + "' is not one of fp32, bf16, auto");
 }
 
 AutocastGuard::AutocastGuard(const torch::Device& device, torch::ScalarType dtype) {
