@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nmt/config/config.h"
+#include "nmt/training/distributed.h"
 
 namespace nmt::app {
 
@@ -34,5 +35,21 @@ struct RuntimeOptions {
 };
 void add_runtime_options(CLI::App& cmd, RuntimeOptions& options);
 void apply_runtime_options(const RuntimeOptions& options);
+
+// Data-parallel flags (app/distributed_options.cpp, docs/distributed.md).
+struct DistributedFlags {
+  int nproc = 0;                // > 1: launch that many local workers of this command instead
+  int64_t world_size = 0;       // 0 = WORLD_SIZE from the environment, else 1
+  int64_t rank = -1;            // -1 = RANK from the environment, else 0
+  std::string master;           // HOST:PORT; "" = MASTER_ADDR:MASTER_PORT, else 127.0.0.1:29500
+  double timeout_seconds = 60;  // bound on every wait for other ranks
+};
+void add_distributed_options(CLI::App& cmd, DistributedFlags& flags);
+// This process's options: flags over the environment over the defaults. ConfigError when invalid.
+DistributedOptions distributed_options(const DistributedFlags& flags, const std::string& device);
+// With --nproc N > 1: runs N workers of this very command line (minus --nproc) and returns true
+// when all succeeded; throws DistributedError naming the rank that failed (ConfigError when every
+// failed worker rejected its options). Returns false without --nproc: train in this process.
+bool launch_if_requested(const DistributedFlags& flags);
 
 }  // namespace nmt::app

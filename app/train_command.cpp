@@ -1,6 +1,9 @@
 // `nmt train`: trains a model into a run directory, or continues one (--resume RUN_DIR).
 // Everything the run needs is written into RUN_DIR first (config.json, the vocabulary), so the
 // directory alone describes the model and resuming needs no other flags.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -15,6 +18,7 @@
 #include "nmt/corpus/vocabularies.h"
 #include "nmt/report/run_report.h"
 #include "nmt/training/checkpoint.h"
+#include "nmt/training/distributed.h"
 #include "nmt/training/trainer.h"
 #include "nmt/training/validator.h"
 #include "nmt/util/atomic_file.h"
@@ -37,6 +41,7 @@ struct TrainCommandOptions {
   std::string out;                  // the run directory to create
   std::string resume;               // the run directory to continue
   std::optional<int64_t> seed;      // train.seed
+  DistributedFlags distributed;     // --nproc, --world-size, --rank, --master, --dist-timeout
   bool device_given = false, threads_given = false;
 };
 
@@ -90,11 +95,31 @@ std::string changed_model_key(const Config& a, const Config& b) {
   return "";
 }
 
+// Intra-op threads when train.threads is 0: the machine's cores shared by the workers on it
+// (LOCAL_WORLD_SIZE, set by --nproc and torchrun), so local ranks do not oversubscribe them.
+int threads_per_rank(int64_t configured) {
+  if (configured > 0) return static_cast<int>(configured);
+  const char* local = std::getenv("LOCAL_WORLD_SIZE");
+  const int workers = local != nullptr ? std::max(1, std::atoi(local)) : 1;
+  return std::max(1, default_threads() / workers);
+}
+
+// How long the other ranks wait for rank 0 to prepare the run directory: training a
+// SentencePiece model on a large corpus takes a while.
+constexpr std::chrono::hours kRunDirectoryTimeout{6};
+
 void run_train(TrainCommandOptions& o) {
   const bool resuming = !o.resume.empty();
   std::string run_dir = resuming ? o.resume : o.out;
   std::optional<Checkpoint> checkpoint;
   Config config;
+  // This process's rank in a data-parallel job (world size 1 when run plainly): joined as soon as
+  // the config is known and before anything is written; only rank 0 writes the run directory.
+  std::unique_ptr<DistributedContext> context;
+  auto join = [&] {
+    context = std::make_unique<DistributedContext>(distributed_options(o.distributed, config.train.device));
+    if (!context->is_primary()) log::set_level(log::Level::warn);  // rank 0 speaks for the job
+  };
   if (resuming) {
     if (!o.sources.preset.empty())
       throw ConfigError("--preset cannot be combined with --resume: the run's config.json is used (change keys with --set)");
@@ -107,6 +132,7 @@ void run_train(TrainCommandOptions& o) {
     sources.files.insert(sources.files.begin(), config_file);
     config = load_config(sources);
     apply_shortcuts(o, config);
+    join();
     checkpoint = load_checkpoint((fs::path(run_dir) / "checkpoints" / "last.pt").string());
     const std::string key = changed_model_key(config, checkpoint->model.config);
     if (!key.empty())
@@ -117,19 +143,29 @@ void run_train(TrainCommandOptions& o) {
     config = load_config(o.sources);
     apply_shortcuts(o, config);
     check_inputs_exist(config.data);
+    join();
     std::error_code ec;
-    if (fs::exists(run_dir, ec) && !fs::is_empty(run_dir, ec))
+    if (context->is_primary() && fs::exists(run_dir, ec) && !fs::is_empty(run_dir, ec))
       throw ConfigError("--out " + run_dir + " exists and is not empty; continue that run with `nmt train --resume " +
                         run_dir + "`, or choose another --out");
-    fs::create_directories(run_dir, ec);
+    if (context->is_primary()) fs::create_directories(run_dir, ec);
     if (ec) throw std::runtime_error("cannot create run directory " + run_dir + ": " + ec.message());
   }
 
-  set_threads(static_cast<int>(config.train.threads));
+  const int threads = threads_per_rank(config.train.threads);
+  set_threads(threads);
   use_caching_cpu_allocator();  // before the model and the batches exist: steps stop page-faulting
   const auto seed = static_cast<uint64_t>(config.train.seed);
-  const Vocabularies vocab = prepare_vocabularies(config.data, run_dir, seed, static_cast<int>(config.train.threads));
-  write_config(run_dir, config);
+  // Rank 0 prepares the vocabulary and config.json; the others read them from the run directory
+  // (which must be on a file system every rank sees).
+  Vocabularies vocab;
+  if (context->is_primary()) {
+    vocab = prepare_vocabularies(config.data, run_dir, seed, threads);
+    write_config(run_dir, config);
+  }
+  context->barrier("the run directory (vocabulary, config.json)",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(kRunDirectoryTimeout));
+  if (!context->is_primary()) vocab = load_vocabularies(run_dir);
 
   Seq2Seq model;
   if (checkpoint) {
@@ -142,10 +178,11 @@ void run_train(TrainCommandOptions& o) {
     throw CheckpointError("the checkpoint's vocabulary sizes (" + std::to_string(model->src_vocab_size()) + ", " +
                           std::to_string(model->tgt_vocab_size()) + ") do not match the run's SentencePiece model(s)");
 
-  const std::unique_ptr<Prefetcher> batches = make_training_batches(config.data, vocab, seed);
+  const std::unique_ptr<Prefetcher> batches =
+      make_training_batches(config.data, vocab, seed, context->rank(), context->world_size());
 
   std::unique_ptr<Validator> validator;
-  if (!config.data.valid_src.empty()) {
+  if (!config.data.valid_src.empty() && context->is_primary()) {
     ValidatorOptions options;
     options.beam = config.train.valid_beam;
     options.decode = config.decode;
@@ -156,13 +193,14 @@ void run_train(TrainCommandOptions& o) {
   }
 
   Trainer trainer(config, run_dir, model, *batches);
+  trainer.set_distributed(*context);
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // the file's tensors are no longer needed
   // train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
   // curves and best checkpoint up to the previous one) and once more when training ends. A report
   // that cannot be written is a warning: it never stops training.
   const auto refresh_report = [&] {
-    if (!config.train.report) return;
+    if (!config.train.report || !context->is_primary()) return;  // rank 0 writes the run directory
     try {
       report::write_run_report(run_dir);
     } catch (const std::exception& e) {
@@ -174,6 +212,10 @@ void run_train(TrainCommandOptions& o) {
     trainer.set_validation([&](const Seq2Seq& m) {
       refresh_report();
       return validator->run(m, device, trainer.precision());
+    });
+  } else if (!config.data.valid_src.empty()) {  // ranks > 0: validation is due, rank 0 runs it
+    trainer.set_validation([](const Seq2Seq&) -> ValidationResult {
+      throw std::logic_error("validation runs on rank 0 only");
     });
   }
   trainer.train();
@@ -192,10 +234,14 @@ void add_train_command(CLI::App& app) {
       "  nmt train --preset small --src train.en --tgt train.de --valid-src val.en --valid-tgt val.de \\\n"
       "            --out runs/en-de\n"
       "  nmt train --config my.json --set train.lr=5e-4 --out runs/x\n"
-      "  nmt train --resume runs/en-de --set train.max_steps=40000   # continue, with a later stop");
+      "  nmt train --resume runs/en-de --set train.max_steps=40000   # continue, with a later stop\n"
+      "  nmt train --preset small --src train.en --tgt train.de --out runs/dp --nproc 2   # 2 local ranks\n"
+      "Several machines: --world-size N --rank R --master HOST:PORT on each (or torchrun's\n"
+      "WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.");
   auto o = std::make_shared<TrainCommandOptions>();
   add_config_options(*cmd, o->sources);
   add_runtime_options(*cmd, o->runtime);
+  add_distributed_options(*cmd, o->distributed);
   cmd->add_option("--src", o->src, "Training source file (plain or .gz), or a TSV of pairs")->type_name("FILE");
   cmd->add_option("--tgt", o->tgt, "Training target file")->type_name("FILE");
   cmd->add_option("--valid-src", o->valid_src, "Validation source file")->type_name("FILE");
@@ -207,6 +253,7 @@ void add_train_command(CLI::App& app) {
   cmd->callback([o, cmd] {
     o->device_given = cmd->get_option("--device")->count() > 0;
     o->threads_given = cmd->get_option("--threads")->count() > 0;
+    if (launch_if_requested(o->distributed)) return;  // --nproc N: this process only supervises
     run_train(*o);
   });
 }

@@ -40,18 +40,22 @@ struct TempDir {
   std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 
-// Runs `NMT_BINARY args` (through /bin/sh, so args may hold redirections) with `input` on stdin.
-inline CommandResult run_nmt(const std::string& args, const std::string& input = "") {
+// Runs `command` through /bin/sh (so it may hold redirections) with `input` on stdin.
+inline CommandResult run_command(const std::string& command, const std::string& input = "") {
   TempDir dir;
   write_file(dir / "in", input);
-  const std::string cmd = std::string(NMT_BINARY) + " " + args + " < " + dir / "in" + " > " +
-                          dir / "out" + " 2> " + dir / "err";
+  const std::string cmd = command + " < " + dir / "in" + " > " + dir / "out" + " 2> " + dir / "err";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_file(dir / "out");
   r.err = read_file(dir / "err");
   return r;
+}
+
+// Runs `NMT_BINARY args` (through /bin/sh, so args may hold redirections) with `input` on stdin.
+inline CommandResult run_nmt(const std::string& args, const std::string& input = "") {
+  return run_command(std::string(NMT_BINARY) + " " + args, input);
 }
 
 }  // namespace nmt::test

@@ -20,7 +20,7 @@
 #include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 #include "nmt/text/tokenizer.h"
-#include "nmt/util/autocast.h"  // resolve_precision: the decoding dtype (fp32 | bf16 | auto)
+#include "nmt/util/autocast.h"
 
 namespace nmt {
 
@@ -35,6 +35,9 @@ struct ModelPaths {
 // name looked up in RUN_DIR/checkpoints/ with or without ".pt" ("best", "last", "step-0001000").
 // Throws CheckpointError naming what is missing and where it looked.
 ModelPaths resolve_model_paths(const std::string& path, const std::string& checkpoint = "");
+
+// The decoding precision ("fp32" | "bf16" | "auto") is resolved by nmt::resolve_precision
+// (util/autocast.h), the same function training uses.
 
 struct DecodingModel {
   Seq2Seq model;   // eval mode, no gradients needed, on the device, in the decoding precision

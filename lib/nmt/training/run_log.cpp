@@ -27,8 +27,8 @@ std::string timestamp() {
 }  // namespace
 
 RunLog::RunLog(const std::string& run_dir, ProgressLine& progress)
-    : metrics_(open_append(run_dir + "/metrics.jsonl")),
-      log_(open_append(run_dir + "/train.log")),
+    : metrics_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/metrics.jsonl")),
+      log_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/train.log")),
       progress_(progress) {}
 
 void RunLog::event(const nlohmann::json& record) {

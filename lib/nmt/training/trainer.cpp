@@ -21,6 +21,26 @@ double seconds_since(Clock::time_point start) {
 
 std::string precision_name(torch::ScalarType type) { return type == torch::kBFloat16 ? "bf16" : "fp32"; }
 
+// How long the other ranks wait for rank 0 to validate or write a checkpoint. Far longer than the
+// collective timeout: a beam-search validation of a large dev set takes minutes. A rank 0 that
+// dies meanwhile is still noticed at once (the store it serves goes away).
+constexpr std::chrono::hours kPrimaryWorkTimeout{6};
+
+// FNV-1a over the parameters' bytes: equal on every rank iff the replicas are bit-identical (up to
+// a 64-bit collision), as the same summed gradients and the same Adam steps make them.
+std::string parameter_checksum(const Seq2Seq& model) {
+  uint64_t hash = 1469598103934665603ull;
+  for (const auto& p : model->parameters()) {
+    const torch::Tensor t = p.detach().contiguous().cpu();
+    const auto* bytes = static_cast<const unsigned char*>(t.data_ptr());
+    const size_t n = static_cast<size_t>(t.numel()) * t.element_size();
+    for (size_t i = 0; i < n; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
+  }
+  char text[24];
+  std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
 }  // namespace
 
 std::string to_string(StopReason reason) {
@@ -67,12 +87,25 @@ void Trainer::resume(const Checkpoint& checkpoint) {
 
 void Trainer::set_validation(ValidateFn validate) { validate_ = std::move(validate); }
 
+void Trainer::set_distributed(DistributedContext& context) { dist_ = &context; }
+
+bool Trainer::agree(bool local, const std::string& what) {
+  return distributed() ? dist_->any(local, what) : local;
+}
+
+void Trainer::wait_for_primary(const std::string& what) {
+  if (distributed()) dist_->barrier(what, std::chrono::duration_cast<std::chrono::milliseconds>(kPrimaryWorkTimeout));
+}
+
 void Trainer::set_loss_hook(std::function<void(int64_t, torch::Tensor&)> hook) { loss_hook_ = std::move(hook); }
 
 Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   UpdateResult result;
-  int64_t tokens = 0;
-  for (const auto& b : batches) tokens += b.tgt_tokens;
+  int64_t local_tokens = 0;
+  for (const auto& b : batches) local_tokens += b.tgt_tokens;
+  // Data parallel: every rank divides by the whole update's tokens over all ranks, so the summed
+  // gradients are the per-token mean of all their batches (gradient_sync.h).
+  const int64_t tokens = distributed() ? dist_->sum(local_tokens, "the update's target tokens") : local_tokens;
   result.stats.tgt_tokens = tokens;
   optimizer_->zero_grad();
   for (auto& batch : batches) {
@@ -91,10 +124,21 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
     result.stats.nll_sum += sums.nll.item<double>();
     if (!std::isfinite(loss)) {  // no point back-propagating the rest of the update
       result.finite = false;
-      return result;
+      if (!distributed()) return result;
+      break;  // but the other ranks expect this one in the gradient all-reduce
     }
     // Sums over the whole update's tokens: the gradient is the per-token mean of the update.
     (sums.loss / static_cast<double>(std::max<int64_t>(tokens, 1))).backward();
+  }
+  if (distributed()) {
+    // One round: gradient buckets plus the loss sums and a "not finite here" count, so a bad
+    // batch on any rank makes every rank skip the update.
+    std::vector<double> stats{result.stats.loss_sum, result.stats.nll_sum, result.finite ? 0.0 : 1.0};
+    sync_->all_reduce(&stats);
+    result.stats.loss_sum = stats[0];
+    result.stats.nll_sum = stats[1];
+    result.finite = stats[2] == 0.0;
+    if (!result.finite) return result;
   }
   const double clip = config_.train.clip_norm;
   result.stats.grad_norm = clip > 0 ? optimizer_->clip_grad_norm(clip) : optimizer_->grad_norm();
@@ -110,15 +154,18 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
 }
 
 void Trainer::save(bool best) {
+  saved_step_ = state_.step;
+  if (!primary()) return;  // rank 0 writes the run directory
   checkpoints_.save(state_.step, best, [&](const std::string& path) {
     save_checkpoint(path, *model_, config_, *optimizer_, state_, config_.train.device);
   });
-  saved_step_ = state_.step;
   log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) + (best ? " (best)" : ""));
 }
 
 bool Trainer::validate_and_maybe_stop() {
   const TrainConfig& t = config_.train;
+  validated_step_ = state_.step;
+  if (!primary()) return false;  // rank 0 validates; agree() shares its verdict
   ValidationResult r = validate_(model_);
   model_->train();
   validated_step_ = state_.step;
@@ -157,7 +204,7 @@ bool Trainer::validate_and_maybe_stop() {
 TrainResult Trainer::train() {
   const TrainConfig& t = config_.train;
   StopSignal stop_signal;
-  log_ = std::make_unique<RunLog>(run_dir_, progress_);
+  log_ = std::make_unique<RunLog>(primary() ? run_dir_ : std::string(), progress_);
   TrainProgress progress(t, *log_);
   const Clock::time_point run_start = Clock::now();
   const double elapsed_before = state_.elapsed_seconds;
@@ -172,6 +219,18 @@ TrainResult Trainer::train() {
                {"parameters", model_->parameter_count()}, {"precision", precision_name(precision_)},
                {"device", t.device}, {"threads", torch::get_num_threads()}});
 
+  if (distributed()) {
+    // Replicas start equal (rank 0's parameters; on resume they already are), and each rank draws
+    // its own dropout masks from then on.
+    sync_ = std::make_unique<GradientSync>(*dist_, model_->parameters());
+    sync_->broadcast_parameters(model_->buffers());
+    if (!primary())
+      torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ull * static_cast<uint64_t>(dist_->rank()) +
+                         static_cast<uint64_t>(state_.step));
+    log_->info("data parallel: rank " + std::to_string(dist_->rank()) + " of " + std::to_string(dist_->world_size()) +
+               " (" + dist_->backend() + "), gradients in " + std::to_string(sync_->bucket_count()) +
+               " all-reduce bucket(s) per update");
+  }
   model_->train();
   data_.seek(state_.data);
   int64_t batches_since_epoch_start = state_.data.batches_done;
@@ -180,7 +239,10 @@ TrainResult Trainer::train() {
   bool stop = false;
   while (!stop) {
     if (t.max_steps > 0 && state_.step >= t.max_steps) { reason = StopReason::max_steps; break; }
-    if (t.max_minutes > 0 && state_.elapsed_seconds >= t.max_minutes * 60) { reason = StopReason::max_minutes; break; }
+    if (t.max_minutes > 0 && agree(state_.elapsed_seconds >= t.max_minutes * 60, "the time limit")) {
+      reason = StopReason::max_minutes;
+      break;
+    }
 
     std::vector<Batch> batches;
     while (static_cast<int64_t>(batches.size()) < t.accumulate) {
@@ -197,6 +259,16 @@ TrainResult Trainer::train() {
       if (t.max_epochs > 0 && epoch >= t.max_epochs) { reason = StopReason::max_epochs; stop = true; break; }
       data_.seek({epoch + 1, 0});
       batches_since_epoch_start = 0;
+    }
+    // Shards hold equal batch counts, so ranks reach the end together; should one run dry first
+    // (fewer pairs than ranks in a window), all stop rather than wait for it forever.
+    if (distributed()) {
+      const int64_t stopping = dist_->sum(int64_t{stop}, "the end of the training data");
+      if (stopping > 0 && stopping < dist_->world_size()) {  // out of step: drop the partial update
+        reason = StopReason::max_epochs;
+        stop = true;
+        batches.clear();
+      }
     }
     if (!batches.empty()) {
       const UpdateResult result = update(batches);
@@ -227,20 +299,46 @@ TrainResult Trainer::train() {
     }
 
     const Clock::time_point side_start = Clock::now();
-    if (StopSignal::received()) { reason = StopReason::interrupted; stop = true; }
+    if (agree(StopSignal::received() != 0, "a stop signal")) { reason = StopReason::interrupted; stop = true; }
     const bool due_validation = validate_ && t.valid_every > 0 && state_.step % t.valid_every == 0;
+    bool primary_worked = false;
     if (!stop && due_validation && validated_step_ != state_.step) {
-      if (validate_and_maybe_stop()) { reason = StopReason::early_stopping; stop = true; }
+      primary_worked = true;
+      bool early = validate_and_maybe_stop();
+      if (distributed()) {
+        wait_for_primary("validation at step " + std::to_string(state_.step));
+        // Rank 0's verdict, and whether it saved best.pt (so no rank saves this step again).
+        const bool saved = saved_step_ == state_.step;
+        const auto verdict = dist_->sum(std::vector<double>{early ? 1.0 : 0.0, saved ? 1.0 : 0.0}, "the validation's verdict");
+        early = verdict[0] > 0;
+        if (verdict[1] > 0) saved_step_ = state_.step;
+      }
+      if (early) { reason = StopReason::early_stopping; stop = true; }
     }
-    if (!stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) save(false);
+    if (!stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) {
+      save(false);
+      primary_worked = true;
+    }
+    if (primary_worked && !stop) wait_for_primary("checkpoint at step " + std::to_string(state_.step));
     progress.exclude(seconds_since(side_start));
   }
 
   state_.elapsed_seconds = elapsed_before + seconds_since(run_start);
   const bool trained = state_.step > first_step;
-  if (trained && validate_ && validated_step_ != state_.step && reason != StopReason::interrupted)
+  if (trained && validate_ && validated_step_ != state_.step && reason != StopReason::interrupted) {
     validate_and_maybe_stop();
-  if (saved_step_ != state_.step && (trained || !checkpoints_.latest())) save(false);
+    wait_for_primary("the final validation");
+  }
+  // Rank 0 decides: it may have saved best.pt at this step already (the others cannot know).
+  const bool save_at_end = saved_step_ != state_.step && (trained || !checkpoints_.latest());
+  if (distributed() ? dist_->sum(int64_t{save_at_end && primary()}, "the final checkpoint") > 0 : save_at_end)
+    save(false);
+  if (distributed()) {
+    wait_for_primary("the end of training");
+    dist_->check_same("the trained parameters (checksum)", parameter_checksum(model_));
+    log_->info("data parallel: the parameters of all " + std::to_string(dist_->world_size()) +
+               " ranks are identical (checksum " + parameter_checksum(model_) + ")");
+  }
   progress_.clear();
 
   TrainResult result;

@@ -12,6 +12,14 @@
 // train.max_minutes of training time (summed over resumed runs), train.patience validations
 // without improvement of train.early_stopping, or SIGINT/SIGTERM (the current update finishes,
 // a checkpoint is saved, and the log says how to resume).
+//
+// Data parallel (set_distributed): every rank runs its own Trainer on its shard of the batches.
+// Each update the ranks sum their target tokens (the loss divisor), then their gradients and loss
+// sums in a few bucketed all-reduces (gradient_sync.h), so all replicas take the same step; a
+// non-finite loss on any rank skips the update everywhere. Stopping rules that depend on a local
+// clock, signal or data are agreed (any rank stopping stops all). Only rank 0 validates, logs to
+// the run directory and writes checkpoints; the others wait for it in a store barrier that
+// tolerates long validations. At the end the ranks compare a checksum of their parameters.
 #pragma once
 
 #include <torch/torch.h>
@@ -26,6 +34,8 @@
 #include "nmt/training/adam_optimizer.h"
 #include "nmt/training/checkpoint.h"
 #include "nmt/training/checkpoint_files.h"
+#include "nmt/training/distributed.h"
+#include "nmt/training/gradient_sync.h"
 #include "nmt/training/lr_schedule.h"
 #include "nmt/training/run_log.h"
 #include "nmt/training/validator.h"
@@ -58,6 +68,10 @@ class Trainer {
   // Validation every train.valid_every steps and at the end; without it there is no best.pt and
   // no early stopping.
   void set_validation(ValidateFn validate);
+  // Makes this trainer rank context.rank() of a data-parallel job (see the top of this file);
+  // `data` must yield this rank's shard. Call set_validation on every rank (only rank 0 runs it).
+  // Without this call (or with a single-process context) training is unchanged.
+  void set_distributed(DistributedContext& context);
   // Test hook: sees (and may replace) each batch's summed loss before backward.
   void set_loss_hook(std::function<void(int64_t step, torch::Tensor& loss)> hook);
 
@@ -75,6 +89,14 @@ class Trainer {
   UpdateResult update(std::vector<Batch>& batches);
   bool validate_and_maybe_stop();  // returns true when early stopping fires
   void save(bool best);
+  // The ranks' verdict on a stopping rule that one rank may see before another: any rank's true
+  // makes it true on all. The local value with one process.
+  bool agree(bool local, const std::string& what);
+  // Lets the other ranks wait (in a store barrier with a long timeout) while rank 0 validates or
+  // writes checkpoints, so their next collective does not time out.
+  void wait_for_primary(const std::string& what);
+  bool distributed() const { return dist_ != nullptr && dist_->active(); }
+  bool primary() const { return dist_ == nullptr || dist_->is_primary(); }
 
   Config config_;
   std::string run_dir_;
@@ -92,6 +114,8 @@ class Trainer {
   std::unique_ptr<RunLog> log_;
   int64_t saved_step_ = -1;      // step of the newest checkpoint written by this run
   int64_t validated_step_ = -1;  // step of the newest validation
+  DistributedContext* dist_ = nullptr;  // the job this trainer is a rank of; nullptr = alone
+  std::unique_ptr<GradientSync> sync_;  // made by train() when distributed
 };
 
 }  // namespace nmt

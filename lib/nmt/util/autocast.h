@@ -13,8 +13,8 @@
 namespace nmt {
 
 // Resolves a `precision` setting (auto | fp32 | bf16) for `device`: auto is bf16 where
-// bf16_is_fast(device), else fp32. Returns kFloat32 or kBFloat16; throws ConfigError for
-// other names.
+// bf16_is_fast(device), else fp32. Returns kFloat32 or kBFloat16. Throws ConfigError for other
+// names. (Decoding resolves its decode.precision / --precision with it too.)
 torch::ScalarType resolve_precision(const std::string& precision, const std::string& device);
 
 class AutocastGuard {
