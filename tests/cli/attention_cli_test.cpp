@@ -95,7 +95,7 @@ TEST(AttentionCli, BadOptionsAndInputsAreNamed) {
   EXPECT_NE(r.err.find("--layer 3"), std::string::npos) << r.err;
   r = run_nmt("attention -m " + run / "missing" + " -o -", kInput);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no such model file or run directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing does not exist"), std::string::npos) << r.err;
   r = run_nmt("attention -m " + run.path + " -o -", "");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("stdin: no sentences"), std::string::npos) << r.err;
