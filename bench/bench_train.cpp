@@ -158,6 +158,11 @@ int run_child(const Args& a) {
               bf16 ? "bf16" : "fp32", torch::get_num_threads(), timed.tokens / timed.seconds,
               timed.padded / timed.seconds, achieved, 100 * achieved / peak, bf16 ? "bf16" : "fp32", peak,
               timed.seconds / a.steps, nmt::peak_rss_mib());
+  const auto mem = nmt::cpu_allocator_stats();
+  std::printf("      caching allocator: peak %.0f MiB in tensors, now %.0f MiB cached, %.0f MiB returned to the OS, "
+              "%.1f%% of large requests served from the cache\n",
+              mem.peak_live_bytes / 1048576.0, mem.cached_bytes / 1048576.0, mem.evicted_bytes / 1048576.0,
+              100.0 * mem.cache_hits / std::max<int64_t>(mem.allocations, 1));
   std::fflush(stdout);
   return 0;
 }

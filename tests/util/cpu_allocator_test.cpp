@@ -42,3 +42,18 @@ TEST(CpuAllocator, AutogradAndMatmulWorkOnCachedBlocks) {
     EXPECT_TRUE(torch::allclose(w.grad(), torch::matmul(x.t(), (torch::matmul(x, w) > 0).to(torch::kFloat))));
   }
 }
+
+TEST(CpuAllocator, FootprintStaysNearThePeakOnVaryingShapes) {
+  nmt::use_caching_cpu_allocator();
+  // 60 tensors of 8..67 MiB, one at a time: every size is new, nothing cached fits, so without a
+  // bound the free lists would end up holding ~2.2 GiB.
+  for (int i = 0; i < 60; ++i) {
+    auto t = torch::empty({static_cast<int64_t>(8 + i) << 18});  // (8 + i) MiB of floats
+    t.fill_(1.0f);
+  }
+  const auto s = nmt::cpu_allocator_stats();
+  const int64_t slack = std::max<int64_t>(s.peak_live_bytes / 4, int64_t{64} << 20);
+  EXPECT_LE(s.live_bytes + s.cached_bytes, s.peak_live_bytes + slack);
+  EXPECT_GT(s.evicted_bytes, 0);
+  EXPECT_GE(s.peak_live_bytes, int64_t{67} << 20);
+}

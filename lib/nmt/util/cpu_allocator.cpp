@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace {
 constexpr size_t kMinCached = size_t{1} << 20;   // below this, plain malloc
 constexpr size_t kHugePage = size_t{2} << 20;    // THP size on x86-64
 constexpr size_t kSmallAlignment = 64;           // what LibTorch's own CPU allocator guarantees
+constexpr size_t kMaxSlack = 4;                  // a cached block up to 1/4 larger may serve a request
+constexpr size_t kMinSlackBytes = size_t{64} << 20;
 
 // Rounds n (>= kMinCached) up to one of 8 sizes per power of two.
 size_t size_class(size_t n) {
@@ -25,6 +29,25 @@ size_t size_class(size_t n) {
   const size_t step = p / 8;
   return (n + step - 1) / step * step;
 }
+
+// Large blocks come straight from mmap, not from malloc: glibc raises its mmap threshold after
+// the first large free (up to 32 MiB), and from then on serves such blocks from its heap, where
+// a freed block stays resident. munmap really returns the memory.
+void* map_block(size_t size) {
+  const size_t length = size + kHugePage;  // room to align the start to a huge page
+  void* raw = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t aligned = (start + kHugePage - 1) & ~(uintptr_t{kHugePage} - 1);
+  const size_t head = aligned - start, tail = length - head - size;
+  if (head > 0) munmap(raw, head);
+  if (tail > 0) munmap(reinterpret_cast<void*>(aligned + size), tail);
+  void* block = reinterpret_cast<void*>(aligned);
+  madvise(block, size, MADV_HUGEPAGE);  // advisory: failure only costs speed
+  return block;
+}
+
+void unmap_block(void* block, size_t size) { munmap(block, size); }
 
 class CachingCpuAllocator final : public c10::Allocator {
  public:
@@ -59,29 +82,64 @@ class CachingCpuAllocator final : public c10::Allocator {
       if (posix_memalign(&ptr, kSmallAlignment, n) != 0) throw std::bad_alloc();
       return {ptr, ptr, &free_any, cpu};
     }
-    const size_t size = size_class(n);
+    size_t size = size_class(n);
     void* ptr = nullptr;
+    std::vector<std::pair<void*, size_t>> evicted;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ++stats_.allocations;
-      auto& list = free_[size];
-      if (!list.empty()) {
-        ptr = list.back();
-        list.pop_back();
+      // Best fit among the cached blocks at most kMaxSlack larger: batch shapes vary from step to
+      // step, and a near miss reused beats a fresh, page-faulting block.
+      for (auto it = free_.lower_bound(size); it != free_.end() && it->first <= size + size / kMaxSlack; ++it) {
+        if (it->second.empty()) continue;
+        ptr = it->second.back();
+        it->second.pop_back();
+        size = it->first;
         ++stats_.cache_hits;
         stats_.cached_bytes -= static_cast<int64_t>(size);
+        break;
       }
+      if (!ptr) evict_for(size, evicted);
+      if (ptr) note_live(ptr, size);
     }
+    for (const auto& [p, bytes] : evicted) unmap_block(p, bytes);
     if (!ptr) {
-      if (posix_memalign(&ptr, kHugePage, size) != 0) throw std::bad_alloc();
-      madvise(ptr, size, MADV_HUGEPAGE);  // advisory: failure only costs speed
-    }
-    {
+      ptr = map_block(size);
       std::lock_guard<std::mutex> lock(mutex_);
-      live_[ptr] = size;
-      stats_.live_bytes += static_cast<int64_t>(size);
+      note_live(ptr, size);
     }
     return {ptr, ptr, &free_any, cpu};
+  }
+
+  // Frees cached blocks, largest first, until the blocks held (live + cached) plus `size` fit in
+  // the footprint budget: the high-water mark of live bytes plus a slack. Called under mutex_;
+  // the blocks are returned to the caller, who frees them outside the lock.
+  void evict_for(size_t size, std::vector<std::pair<void*, size_t>>& evicted) {
+    const auto held = [&] { return static_cast<size_t>(stats_.live_bytes + stats_.cached_bytes); };
+    const size_t budget = footprint_budget(static_cast<size_t>(stats_.live_bytes) + size);
+    for (auto it = free_.rbegin(); it != free_.rend() && held() + size > budget && stats_.cached_bytes > 0; ++it) {
+      while (!it->second.empty() && held() + size > budget) {
+        evicted.emplace_back(it->second.back(), it->first);
+        it->second.pop_back();
+        stats_.cached_bytes -= static_cast<int64_t>(it->first);
+        stats_.evicted_bytes += static_cast<int64_t>(it->first);
+      }
+    }
+  }
+
+  // What the allocator may hold: the most live bytes ever needed (including the request being
+  // served) plus a slack of a quarter of that (at least 64 MiB), or the fixed cache limit when
+  // one was given.
+  size_t footprint_budget(size_t live_after) const {
+    const size_t peak = std::max(static_cast<size_t>(stats_.peak_live_bytes), live_after);
+    if (limit_ > 0) return peak + limit_;
+    return peak + std::max(peak / 4, kMinSlackBytes);
+  }
+
+  void note_live(void* ptr, size_t size) {
+    live_[ptr] = size;
+    stats_.live_bytes += static_cast<int64_t>(size);
+    stats_.peak_live_bytes = std::max(stats_.peak_live_bytes, stats_.live_bytes);
   }
 
   void release(void* ptr) {
@@ -93,19 +151,18 @@ class CachingCpuAllocator final : public c10::Allocator {
         const size_t size = it->second;
         live_.erase(it);
         stats_.live_bytes -= static_cast<int64_t>(size);
-        if (static_cast<size_t>(stats_.cached_bytes) + size <= limit_) {
-          free_[size].push_back(ptr);
-          stats_.cached_bytes += static_cast<int64_t>(size);
-          return;
-        }
+        // Keeping it cannot grow the footprint (live + cached stays the same): always cache.
+        free_[size].push_back(ptr);
+        stats_.cached_bytes += static_cast<int64_t>(size);
+        return;
       }
     }
-    std::free(ptr);  // a small block, or a large one beyond the cache limit
+    std::free(ptr);  // a small block (large ones are never freed here: they stay cached)
   }
 
   size_t limit_;
   std::mutex mutex_;
-  std::unordered_map<size_t, std::vector<void*>> free_;  // size class -> cached blocks
+  std::map<size_t, std::vector<void*>> free_;             // size class -> cached blocks
   std::unordered_map<void*, size_t> live_;                // large blocks in use -> size class
   CpuAllocatorStats stats_;
 };
@@ -118,9 +175,9 @@ std::once_flag g_once;
 
 void use_caching_cpu_allocator(int64_t cache_limit_mib) {
   std::call_once(g_once, [&] {
-    const int64_t mib = cache_limit_mib > 0 ? cache_limit_mib : 4096;
+    const size_t limit = cache_limit_mib > 0 ? static_cast<size_t>(cache_limit_mib) << 20 : 0;
     // Never freed: tensors may outlive main() in static destructors.
-    g_allocator = new CachingCpuAllocator(static_cast<size_t>(mib) << 20);
+    g_allocator = new CachingCpuAllocator(limit);
     CachingCpuAllocator::g_self = g_allocator;
     c10::SetCPUAllocator(g_allocator, /*priority=*/10);
   });
