@@ -116,7 +116,7 @@ TEST_F(ModelDir, RejectsAVocabularyOfAnotherSize) {
   v.prefix = d / "spm";
   v.vocab_size = 60;  // SentencePiece allows at most 64 on these sentences
   v.threads = 1;
-  VectorSource source(lines);
+  VectorSentenceSource source(lines);
   train_vocab(v, source);
   EXPECT_THROW(load_decoding_model(d.path, {"", "cpu", "fp32"}), CheckpointError);
 }

@@ -42,20 +42,6 @@ inline Config tiny_model_config() {
   return c;
 }
 
-class VectorSource : public SentenceSource {
- public:
-  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& s) override {
-    if (i_ == lines_.size()) return false;
-    s = lines_[i_++];
-    return true;
-  }
-
- private:
-  std::vector<std::string> lines_;
-  size_t i_ = 0;
-};
-
 // Teacher-forced cross-entropy training of `model` on synthetic EN->DE pairs for `steps` Adam
 // steps of 32 sentences (about 2 s for the tiny config on one core).
 inline void train_on_synthetic_pairs(Seq2SeqImpl& model, const Tokenizer& tokenizer, int steps,
@@ -110,7 +96,7 @@ inline void make_tiny_model_dir(const std::string& dir, uint64_t seed = 1, doubl
   vocab.prefix = dir + "/spm";
   vocab.vocab_size = 120;
   vocab.threads = 1;
-  VectorSource source(lines);
+  VectorSentenceSource source(lines);
   train_vocab(vocab, source);
 
   const Config config = tiny_model_config();

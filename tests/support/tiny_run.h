@@ -26,20 +26,6 @@ struct TinyRunOptions {
   bool checkpoint = true;                // write checkpoints/best.pt
 };
 
-class VectorSource : public SentenceSource {
- public:
-  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& sentence) override {
-    if (next_ == lines_.size()) return false;
-    sentence = lines_[next_++];
-    return true;
-  }
-
- private:
-  std::vector<std::string> lines_;
-  size_t next_ = 0;
-};
-
 // Train events every 50 steps up to 600, validations every 200 (best BLEU 12.5 at step 400).
 inline std::string tiny_metrics_jsonl() {
   std::string metrics;
@@ -79,7 +65,7 @@ inline Config write_tiny_run(const std::string& dir, const TinyRunOptions& o = {
   vo.prefix = dir + "/spm";
   vo.vocab_size = 100;
   vo.threads = 1;
-  VectorSource source(text);
+  VectorSentenceSource source(text);
   train_vocab(vo, source);
   write_file(dir + "/valid.src", join_lines(valid_src));
   write_file(dir + "/valid.tgt", join_lines(valid_tgt));

@@ -18,20 +18,6 @@ namespace {
 
 using nmt::Tokenizer;
 
-class VectorSource : public nmt::SentenceSource {
- public:
-  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& s) override {
-    if (i_ == lines_.size()) return false;
-    s = lines_[i_++];
-    return true;
-  }
-
- private:
-  std::vector<std::string> lines_;
-  size_t i_ = 0;
-};
-
 std::vector<std::string> both_sides(int n) {
   std::vector<std::string> lines;
   for (const auto& [src, tgt] : nmt::test::synthetic_pairs(n)) {
@@ -50,7 +36,7 @@ class TokenizerTest : public ::testing::Test {
     options.prefix = *dir_ / "spm";
     options.vocab_size = 120;
     options.threads = 1;
-    VectorSource source(both_sides(500));
+    nmt::VectorSentenceSource source(both_sides(500));
     nmt::train_vocab(options, source);
     tok_ = new Tokenizer(*dir_ / "spm.model");
   }

@@ -9,24 +9,15 @@
 
 namespace {
 
-class LinesSource : public nmt::SentenceSource {
- public:
-  explicit LinesSource(int n) {
-    for (const auto& [src, tgt] : nmt::test::synthetic_pairs(n)) {
-      lines_.push_back(src);
-      lines_.push_back(tgt);
-    }
+// Both sides of n synthetic pairs, source then target, as vocabulary training text.
+nmt::VectorSentenceSource synthetic_lines(int n) {
+  std::vector<std::string> lines;
+  for (const auto& [src, tgt] : nmt::test::synthetic_pairs(n)) {
+    lines.push_back(src);
+    lines.push_back(tgt);
   }
-  bool next(std::string& s) override {
-    if (i_ == lines_.size()) return false;
-    s = lines_[i_++];
-    return true;
-  }
-
- private:
-  std::vector<std::string> lines_;
-  size_t i_ = 0;
-};
+  return nmt::VectorSentenceSource(std::move(lines));
+}
 
 nmt::VocabOptions small_options(const std::string& prefix) {
   nmt::VocabOptions o;
@@ -40,7 +31,7 @@ TEST(VocabTrainer, BpeModelRoundTripsAndKeepsReservedIds) {
   nmt::test::TempDir dir;
   auto options = small_options(dir / "bpe");
   options.type = "bpe";
-  LinesSource source(300);
+  auto source = synthetic_lines(300);
   nmt::train_vocab(options, source);
   const nmt::Tokenizer tok(dir / "bpe.model");
   EXPECT_EQ(tok.vocab_size(), 100);
@@ -50,7 +41,7 @@ TEST(VocabTrainer, BpeModelRoundTripsAndKeepsReservedIds) {
 
 TEST(VocabTrainer, SentencePieceLogIsQuietUnlessVerbose) {
   nmt::test::TempDir dir;
-  LinesSource quiet_source(200);
+  auto quiet_source = synthetic_lines(200);
   testing::internal::CaptureStderr();
   nmt::train_vocab(small_options(dir / "quiet"), quiet_source);
   const std::string quiet = testing::internal::GetCapturedStderr();
@@ -58,7 +49,7 @@ TEST(VocabTrainer, SentencePieceLogIsQuietUnlessVerbose) {
 
   auto options = small_options(dir / "loud");
   options.verbose = true;
-  LinesSource loud_source(200);
+  auto loud_source = synthetic_lines(200);
   testing::internal::CaptureStderr();
   nmt::train_vocab(options, loud_source);
   const std::string loud = testing::internal::GetCapturedStderr();
@@ -69,7 +60,7 @@ TEST(VocabTrainer, VocabularyLargerThanTheTextAllowsIsADataError) {
   nmt::test::TempDir dir;
   auto options = small_options(dir / "big");
   options.vocab_size = 50000;
-  LinesSource source(50);
+  auto source = synthetic_lines(50);
   try {
     nmt::train_vocab(options, source);
     FAIL() << "no exception";
@@ -79,7 +70,7 @@ TEST(VocabTrainer, VocabularyLargerThanTheTextAllowsIsADataError) {
 }
 
 TEST(VocabTrainer, MissingOutputDirectoryIsNamed) {
-  LinesSource source(50);
+  auto source = synthetic_lines(50);
   try {
     nmt::train_vocab(small_options("/nonexistent-dir/spm"), source);
     FAIL() << "no exception";
@@ -92,7 +83,7 @@ TEST(VocabTrainer, BadTypeIsAConfigError) {
   nmt::test::TempDir dir;
   auto options = small_options(dir / "x");
   options.type = "word-salad";
-  LinesSource source(50);
+  auto source = synthetic_lines(50);
   EXPECT_THROW(nmt::train_vocab(options, source), nmt::ConfigError);
 }
 

@@ -14,20 +14,6 @@
 namespace nmt {
 namespace {
 
-class LinesSource : public SentenceSource {
- public:
-  explicit LinesSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& s) override {
-    if (i_ == lines_.size()) return false;
-    s = lines_[i_++];
-    return true;
-  }
-
- private:
-  std::vector<std::string> lines_;
-  size_t i_ = 0;
-};
-
 // A SentencePiece model and a 12-pair validation set (one pair far longer than the rest).
 struct ValidationFixture {
   test::TempDir dir;
@@ -38,7 +24,7 @@ struct ValidationFixture {
       lines.push_back(s);
       lines.push_back(t);
     }
-    LinesSource source(lines);
+    VectorSentenceSource source(lines);
     VocabOptions options;
     options.prefix = dir / "spm";
     options.vocab_size = 100;

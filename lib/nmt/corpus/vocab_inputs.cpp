@@ -80,20 +80,6 @@ class FileSentences : public SentenceSource {
   int64_t invalid_ = 0, empty_ = 0;
 };
 
-class VectorSentences : public SentenceSource {
- public:
-  explicit VectorSentences(std::vector<std::string> s) : sentences_(std::move(s)) {}
-  bool next(std::string& sentence) override {
-    if (i_ == sentences_.size()) return false;
-    sentence = std::move(sentences_[i_++]);
-    return true;
-  }
-
- private:
-  std::vector<std::string> sentences_;
-  size_t i_ = 0;
-};
-
 }  // namespace
 
 void train_vocab_on_files(const VocabInputs& inputs, const VocabOptions& options) {
@@ -127,7 +113,7 @@ void train_vocab_on_files(const VocabInputs& inputs, const VocabOptions& options
   report();
   if (static_cast<int64_t>(reservoir.size()) < total)
     log::info("vocabulary: training on a sample of ", reservoir.size(), " of ", total, " sentences");
-  VectorSentences sample(std::move(reservoir));
+  VectorSentenceSource sample(std::move(reservoir));
   train_vocab(options, sample);
 }
 

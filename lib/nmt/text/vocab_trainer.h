@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace nmt {
 
@@ -28,6 +30,21 @@ class SentenceSource {
  public:
   virtual ~SentenceSource() = default;
   virtual bool next(std::string& sentence) = 0;
+};
+
+// The sentences of a vector, in order (each moved out as it is read).
+class VectorSentenceSource : public SentenceSource {
+ public:
+  explicit VectorSentenceSource(std::vector<std::string> sentences) : sentences_(std::move(sentences)) {}
+  bool next(std::string& sentence) override {
+    if (next_ == sentences_.size()) return false;
+    sentence = std::move(sentences_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<std::string> sentences_;
+  size_t next_ = 0;
 };
 
 // Trains a model on every sentence `sentences` yields (sample beforehand; SentencePiece holds
