@@ -92,7 +92,7 @@ class CachingCpuAllocator final : public c10::Allocator {
       // step, and a near miss reused beats a fresh, page-faulting block.
       for (auto it = free_.lower_bound(size); it != free_.end() && it->first <= size + size / kMaxSlack; ++it) {
         if (it->second.empty()) continue;
-        ptr = it->second.back();
+        ptr = it->second.back().ptr;  // the most recently released: likeliest still in cache
         it->second.pop_back();
         size = it->first;
         ++stats_.cache_hits;
@@ -111,19 +111,21 @@ class CachingCpuAllocator final : public c10::Allocator {
     return {ptr, ptr, &free_any, cpu};
   }
 
-  // Frees cached blocks, largest first, until the blocks held (live + cached) plus `size` fit in
-  // the footprint budget: the high-water mark of live bytes plus a slack. Called under mutex_;
-  // the blocks are returned to the caller, who frees them outside the lock.
+  // Takes cached blocks out, least recently released first, until the blocks held (live +
+  // cached) plus `size` fit in the footprint budget: the high-water mark of live bytes plus a
+  // slack. Sizes that recent batches did not need go first; the blocks every step uses (the
+  // logits, say) stay. Called under mutex_; the caller unmaps the blocks outside the lock.
   void evict_for(size_t size, std::vector<std::pair<void*, size_t>>& evicted) {
-    const auto held = [&] { return static_cast<size_t>(stats_.live_bytes + stats_.cached_bytes); };
     const size_t budget = footprint_budget(static_cast<size_t>(stats_.live_bytes) + size);
-    for (auto it = free_.rbegin(); it != free_.rend() && held() + size > budget && stats_.cached_bytes > 0; ++it) {
-      while (!it->second.empty() && held() + size > budget) {
-        evicted.emplace_back(it->second.back(), it->first);
-        it->second.pop_back();
-        stats_.cached_bytes -= static_cast<int64_t>(it->first);
-        stats_.evicted_bytes += static_cast<int64_t>(it->first);
-      }
+    while (static_cast<size_t>(stats_.live_bytes + stats_.cached_bytes) + size > budget && stats_.cached_bytes > 0) {
+      auto oldest = free_.end();
+      for (auto it = free_.begin(); it != free_.end(); ++it)
+        if (!it->second.empty() && (oldest == free_.end() || it->second.front().released < oldest->second.front().released))
+          oldest = it;
+      evicted.emplace_back(oldest->second.front().ptr, oldest->first);
+      oldest->second.erase(oldest->second.begin());
+      stats_.cached_bytes -= static_cast<int64_t>(oldest->first);
+      stats_.evicted_bytes += static_cast<int64_t>(oldest->first);
     }
   }
 
@@ -152,7 +154,7 @@ class CachingCpuAllocator final : public c10::Allocator {
         live_.erase(it);
         stats_.live_bytes -= static_cast<int64_t>(size);
         // Keeping it cannot grow the footprint (live + cached stays the same): always cache.
-        free_[size].push_back(ptr);
+        free_[size].push_back({ptr, ++clock_});
         stats_.cached_bytes += static_cast<int64_t>(size);
         return;
       }
@@ -162,7 +164,12 @@ class CachingCpuAllocator final : public c10::Allocator {
 
   size_t limit_;
   std::mutex mutex_;
-  std::map<size_t, std::vector<void*>> free_;             // size class -> cached blocks
+  struct Cached {
+    void* ptr;
+    uint64_t released;  // clock_ at release: oldest first out when evicting
+  };
+  std::map<size_t, std::vector<Cached>> free_;            // size class -> cached blocks, oldest first
+  uint64_t clock_ = 0;
   std::unordered_map<void*, size_t> live_;                // large blocks in use -> size class
   CpuAllocatorStats stats_;
 };

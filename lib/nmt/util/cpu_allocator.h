@@ -15,7 +15,7 @@
 // size or of a size up to 1/4 smaller (batch shapes vary from step to step). The footprint
 // (blocks in tensors + blocks cached) is bounded: when a request finds no cached block and the
 // footprint would exceed the most bytes ever live at once plus a slack (a quarter of that, at
-// least 64 MiB), cached blocks are returned to the OS, largest first. An earlier version capped
+// least 64 MiB), cached blocks are returned to the OS, least recently released first. An earlier version capped
 // only the cache, at 4 GiB, and a small-preset training run grew to 3.2 GB of RSS on varying
 // batch shapes. Smaller requests go to malloc, which already reuses them well. Thread-safe.
 #pragma once
