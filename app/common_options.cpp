@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "nmt/util/cpu_allocator.h"
 #include "nmt/util/system.h"
 
 namespace nmt::app {
@@ -19,6 +20,9 @@ void add_runtime_options(CLI::App& cmd, RuntimeOptions& options) {
 void apply_runtime_options(const RuntimeOptions& options) {
   check_device(options.device);
   set_threads(options.threads);
+  // Before the model is loaded: decoding allocates [rows, vocabulary] tensors at every step, and
+  // fresh pages for them cost ~20% of a beam search (measured with perf: page faults).
+  use_caching_cpu_allocator();
 }
 
 }  // namespace nmt::app

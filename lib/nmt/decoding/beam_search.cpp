@@ -83,9 +83,18 @@ std::vector<NBestList> beam_search(Seq2SeqImpl& model, const torch::Tensor& src,
     std::vector<int64_t> slot_max(rows);
     for (int64_t r = 0; r < rows; ++r) slot_max[r] = row_max[r / K];
     const torch::Tensor masked = constrain_log_probs(log_probs, t, slot_max, options.min_length);
-    const torch::Tensor cand = (masked + scores.reshape({rows, 1})).reshape({b, K * V});  // [b, K*V]
+    // The best n_cand of the K * V continuations of each sentence. A continuation among them is
+    // among the best n_cand of its own row (adding the row's score does not reorder a row), so
+    // a per-row top-k first keeps the [rows, V] work to one pass, then the sentence-level top-k
+    // runs over K * n_cand candidates instead of K * V.
     const int64_t n_cand = std::min<int64_t>(2 * K, K * V);
-    const auto [top_val, top_idx] = cand.topk(n_cand, /*dim=*/1);  // [b, 2K] each, best first
+    const int64_t per_row = std::min<int64_t>(n_cand, V);
+    const auto [row_val, row_tok] = masked.topk(per_row, /*dim=*/1);  // [rows, per_row]
+    const torch::Tensor cand = (row_val + scores.reshape({rows, 1})).reshape({b, K * per_row});
+    const auto [top_val, top_pos] = cand.topk(n_cand, /*dim=*/1);  // [b, 2K] each, best first
+    // Back to the flat index (slot * V + token) over the sentence's K * V continuations.
+    const torch::Tensor top_tok = row_tok.reshape({b, K * per_row}).gather(1, top_pos);
+    const torch::Tensor top_idx = top_pos.div(per_row, "floor") * V + top_tok;
     const torch::Tensor top_lp = log_probs.reshape({b, K * V}).gather(1, top_idx);  // [b, 2K]
     const torch::Tensor val_cpu = top_val.to(torch::kCPU, torch::kFloat).contiguous();
     const torch::Tensor idx_cpu = top_idx.to(torch::kCPU, torch::kLong).contiguous();
