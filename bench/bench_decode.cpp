@@ -27,6 +27,7 @@
 #include "nmt/decoding/search.h"
 #include "nmt/model/model_file.h"
 #include "nmt/text/vocab_trainer.h"
+#include "nmt/util/cpu_allocator.h"
 #include "nmt/util/system.h"
 
 namespace fs = std::filesystem;
@@ -175,6 +176,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   set_threads(threads);
+  use_caching_cpu_allocator();  // as nmt translate does
   std::vector<std::string> lines = read_lines(test_file);
   std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n", lines.size(),
               test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),

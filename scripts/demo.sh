@@ -50,5 +50,5 @@ Next:
   $nmt attention -m $run -o attention.html <<< "Two dogs play in the snow."
   $nmt report $run -o report.html                             # learning curves
   scripts/demo.sh 20 $run                          # resume, up to 20 minutes of training in total
-  See README.md, "Recipe", for the full 90-minute model.
+  scripts/recipe_multi30k.sh en de   # the 90-minute recipe (README.md, "Results")
 NEXT
