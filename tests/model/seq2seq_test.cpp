@@ -125,12 +125,20 @@ TEST_P(Seq2SeqVariants, IncrementalDecodingSurvivesReorder) {
       auto idx = torch::tensor({4, 5, 0, 0}, torch::kLong);
       model_->reorder(cache, encoded, idx);
       rows = rows.index_select(0, idx);
+      // One row of the encoder output per group of rows that share a source (1 when ungrouped).
+      EXPECT_EQ(encoded.memory.size(0) * cache.group, 4);
+      EXPECT_EQ(encoded.src_pad_mask.size(0) * cache.group, 4);
+    }
+    if (t == 5) {  // rows in unequal runs of one source (1 + 2): a grouped cache falls back to 1
+      auto idx = torch::tensor({3, 0, 1}, torch::kLong);
+      model_->reorder(cache, encoded, idx);
+      rows = rows.index_select(0, idx);
+      EXPECT_EQ(cache.group, 1);
+      EXPECT_EQ(encoded.memory.size(0), 3);
     }
     auto lp = model_->step(tgt.index_select(0, rows).select(1, t), encoded, cache);
     EXPECT_LT(max_diff(lp, full.index_select(0, rows).select(1, t)), 1e-5) << "position " << t;
   }
-  EXPECT_EQ(encoded.memory.size(0), 4);
-  EXPECT_EQ(encoded.src_pad_mask.size(0), 4);
 }
 
 TEST_P(Seq2SeqVariants, LaterTargetsDoNotChangeEarlierOutputs) {
@@ -219,3 +227,30 @@ TEST_P(Seq2SeqVariants, Bf16AutocastAndBf16WeightsStayCloseToFp32) {
 
 INSTANTIATE_TEST_SUITE_P(Architectures, Seq2SeqVariants, ::testing::ValuesIn(variants()),
                          [](const auto& info) { return info.param.name; });
+
+// Beam search's K hypotheses of a sentence read one copy of its cross-attention keys/values.
+TEST(TransformerCache, RowsOfOneSourceShareItsStaticState) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(5);
+  auto model = make_model(tiny_config(), kTinyVocab, kTinyVocab);
+  model->eval();
+  auto encoded = model->encode(padded_sources());
+  auto cache = model->initial_cache(encoded);
+  const std::string keys = std::string(DecoderCache::kStaticPrefix) + "decoder.0.cross_keys";
+  const void* storage = cache.tensors.at(keys).data_ptr();
+  model->reorder(cache, encoded, torch::arange(3, torch::kLong).repeat_interleave(4));  // K = 4
+  EXPECT_EQ(cache.group, 4);
+  EXPECT_EQ(cache.tensors.at(keys).size(0), 3);
+  EXPECT_EQ(cache.tensors.at(keys).data_ptr(), storage) << "expanding to the beam copied the keys";
+  EXPECT_EQ(encoded.memory.size(0), 3);
+  auto last = torch::full({12}, kBosId, torch::kLong);
+  EXPECT_EQ(model->step(last, encoded, cache).sizes(), (std::vector<int64_t>{12, kTinyVocab}));
+  // Hypotheses move within their sentence: nothing static is touched.
+  model->reorder(cache, encoded, torch::tensor({3, 3, 0, 1, 4, 5, 6, 7, 11, 8, 8, 8}, torch::kLong));
+  EXPECT_EQ(cache.tensors.at(keys).data_ptr(), storage);
+  // The first sentence finishes: the other two keep their one row each.
+  model->reorder(cache, encoded, torch::arange(4, 12, torch::kLong));
+  EXPECT_EQ(cache.group, 4);
+  EXPECT_EQ(cache.tensors.at(keys).size(0), 2);
+  EXPECT_EQ(model->step(last.narrow(0, 0, 8), encoded, cache).size(0), 8);
+}

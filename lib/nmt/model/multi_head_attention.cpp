@@ -81,7 +81,19 @@ torch::Tensor MultiHeadAttentionImpl::cross_attend(const torch::Tensor& x, const
   const auto b = x.size(0), t = x.size(1);
   // [B, T, D] -> [B, T, H, d_k] -> [B, H, T, d_k]
   auto q = q_proj(x).view({b, t, options_.heads, head_dim_}).transpose(1, 2);
-  return attend(q, keys, values, bias, weights);
+  const int64_t n = keys.size(0);
+  if (n == b) return attend(q, keys, values, bias, weights);
+  // Grouped keys (beam search): G = B / n consecutive rows share one source's keys/values. Their
+  // queries become G * T query positions of that source: [n * G, H, T, d_k] -> [n, H, G * T, d_k].
+  TORCH_CHECK(n > 0 && b % n == 0, "cross_attend: ", b, " query rows for keys of ", n, " sources");
+  const int64_t g = b / n, h = options_.heads;
+  q = q.reshape({n, g, h, t, head_dim_}).transpose(1, 2).reshape({n, h, g * t, head_dim_});
+  auto out = scorer->forward(q, keys, values, bias, weights);  // [n, H, G * T, d_k]
+  if (weights)  // [n, H, G * T, S] -> [B, H, T, S]
+    *weights = weights->reshape({n, h, g, t, -1}).transpose(1, 2).reshape({b, h, t, weights->size(-1)});
+  // [n, H, G * T, d_k] -> [n, H, G, T, d_k] -> [n, G, T, H, d_k] -> [B, T, D]
+  out = out.reshape({n, h, g, t, head_dim_}).permute({0, 2, 3, 1, 4}).reshape({b, t, options_.d_model});
+  return out_proj(out);
 }
 
 }  // namespace nmt

@@ -48,7 +48,9 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> memory_keys_values(const torch::Tensor& memory);
 
   // Cross-attention: x [B, T, D] over precomputed keys/values, bias broadcastable to [B, H, T, S]
-  // -> [B, T, D]. `weights` receives [B, H, T, S].
+  // -> [B, T, D]. `weights` receives [B, H, T, S]. Keys/values (and bias) may also be grouped:
+  // [n, H, S, d_k] with n dividing B, rows r of x attending over keys r / (B / n) (beam search's
+  // K hypotheses of a sentence share one copy; see DecoderCache).
   torch::Tensor cross_attend(const torch::Tensor& x, const torch::Tensor& keys, const torch::Tensor& values,
                              const torch::Tensor& bias, torch::Tensor* weights = nullptr);
 

@@ -30,12 +30,22 @@ struct EncoderOutput {
 // keys/values, the source mask): reorder() leaves them alone when every row keeps its source, which
 // is what beam search does at almost every step (it reorders beams within a sentence). The row ->
 // source map that proves it is the kSourceRowKey entry ([B] int64), set by initial_cache().
+//
+// Grouped static entries (an architecture opts in with `groupable`, the transformer does): when
+// consecutive rows share one source, as the K hypotheses of a sentence do in beam search, the
+// static entries and `encoded` keep ONE row per group of `group` consecutive cache rows instead of
+// a copy per row (row r reads static row r / group). reorder() keeps that layout whenever the new
+// rows come in equal runs of one source, and falls back to a row per row otherwise. So beam search
+// holds a sentence's cross-attention keys/values once, not K times, and step() must accept static
+// entries whose dim 0 divides the number of rows.
 struct DecoderCache {
   static constexpr const char* kStaticPrefix = "static.";
   static constexpr const char* kSourceRowKey = "source_row";
 
   std::map<std::string, torch::Tensor> tensors;
   int64_t steps = 0;  // target positions consumed so far
+  bool groupable = false;  // set by initial_cache(): step() reads grouped static entries
+  int64_t group = 1;       // cache rows per static row (and per row of `encoded`)
   // When true, step() stores the cross-attention weights of this step, averaged over heads, of the
   // last layer in `attention` ([B, S]) and per layer/head in `attention_layers` ([B, L, H, S]).
   bool keep_attention = false;
@@ -64,7 +74,8 @@ class Seq2SeqImpl : public torch::nn::Module {
                              DecoderCache& cache) = 0;
   // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output. The
   // default index_selects dim 0 of every cache tensor and of `encoded`, skipping static entries and
-  // `encoded` when no row changes its source (see DecoderCache).
+  // `encoded` when no row changes its source, and grouping them when the cache is groupable (see
+  // DecoderCache).
   virtual void reorder(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices);
 
   // Teacher-forced pass that also returns every attention map (for `nmt attention`, reports).

@@ -69,6 +69,7 @@ torch::Tensor Seq2SeqTransformer::forward(const torch::Tensor& src, const torch:
 
 DecoderCache Seq2SeqTransformer::initial_cache(const EncoderOutput& encoded) {
   DecoderCache cache;
+  cache.groupable = true;  // cross_attend() takes keys/values shared by groups of rows
   const auto rows = encoded.memory.size(0);
   cache.tensors[DecoderCache::kSourceRowKey] =
       torch::arange(rows, torch::TensorOptions().dtype(torch::kLong).device(encoded.memory.device()));
