@@ -29,7 +29,9 @@ struct LossSums {
 //
 // One pass over [N, V] forward (logsumexp and row sums, float32) and one backward
 // (softmax - (1 - eps) * onehot - eps / V, written straight into the gradient), instead of
-// autograd's log_softmax + gather + sum chain, which materialises [N, V] three times.
+// autograd's log_softmax + gather + sum chain, which materialises [N, V] three times. Both passes
+// run over chunks of rows (16 MiB of float32 at a time), so bf16 logits never get a full float32
+// copy: the gradient is the only other [N, V] tensor, in the logits' dtype.
 LossSums label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& target,
                              double epsilon, int64_t pad_id = kPadId);
 
