@@ -88,6 +88,27 @@ TEST(Translator, OutputDoesNotDependOnTheBatchBudget) {
       }
 }
 
+TEST(Translator, BudgetCountsEveryHypothesisOfASentence) {
+  const int64_t V = 10;
+  MockModel model(V, random_scorer(V, 47));
+  const auto sources = random_sources(40, V, 48, 12);
+  auto batches = [&](int64_t beam, int64_t budget) {
+    TranslatorOptions o;
+    o.search.beam = beam;
+    o.batch_tokens = budget;
+    Translator translator(model.ptr(), o, torch::kCPU);
+    translator.translate(sources);
+    return translator.stats().batches;
+  };
+  std::vector<int64_t> lengths;  // + EOS, as the translator counts them
+  for (const auto& s : sources) lengths.push_back(static_cast<int64_t>(s.size()) + 1);
+  const auto expected = static_cast<int64_t>(make_decode_batches(lengths, 40).size());
+  EXPECT_GT(expected, 2);
+  EXPECT_EQ(batches(1, 40), expected);       // greedy: one row per sentence
+  EXPECT_EQ(batches(4, 160), expected);      // beam 4: 4 rows per sentence, 4x the budget
+  EXPECT_GT(batches(4, 40), expected);       // the same budget holds a quarter of the sentences
+}
+
 TEST(Translator, TruncatesSourcesLongerThanThePositionalTable) {
   const int64_t V = 10;
   MockModel model(V, random_scorer(V, 45), /*max_positions=*/8);

@@ -100,7 +100,7 @@ void visit(V& v, DecodeConfig& c) {
   v("max_length_a", c.max_length_a, Range{0, 1e3}, "Output length limit: a * source_length + b.");
   v("max_length_b", c.max_length_b, Range{0, 1e6}, "Output length limit: a * source_length + b.");
   v("min_length", c.min_length, Range{0, 1e6}, "End of sentence is forbidden before this many tokens.");
-  v("batch_tokens", c.batch_tokens, Range{1, 1e9}, "Source tokens per decoding batch.");
+  v("batch_tokens", c.batch_tokens, Range{1, 1e9}, "Decoding batch budget: padded source tokens times the hypotheses each sentence keeps (beam size; 1 for greedy).");
   v("sample", c.sample, nullptr, "Sample translations instead of searching (back-translation).");
   v("temperature", c.temperature, Range{1e-6, 1e6}, "Sampling temperature.");
   v("top_k", c.top_k, Range{0, 1e9}, "Sample among the k most likely tokens (0 = all).");

@@ -20,6 +20,10 @@ TranslatorOptions TranslatorOptions::from_config(const DecodeConfig& decode, uin
   return o;
 }
 
+int64_t TranslatorOptions::rows_per_sentence() const {
+  return std::max<int64_t>(1, sample ? search.nbest : search.beam);
+}
+
 Translator::Translator(Seq2Seq model, TranslatorOptions options, torch::Device device)
     : model_(std::move(model)), options_(std::move(options)), device_(device) {
   options_.search.validate();
@@ -63,7 +67,8 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
     }
   if (on_batch && !empty_done.empty()) on_batch(empty_done, out);
 
-  for (const auto& batch : make_decode_batches(lengths, options_.batch_tokens)) {
+  const int64_t source_budget = std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence());
+  for (const auto& batch : make_decode_batches(lengths, source_budget)) {
     std::vector<const std::vector<int64_t>*> rows;
     std::vector<size_t> done;
     for (size_t b : batch) {

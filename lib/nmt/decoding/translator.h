@@ -23,9 +23,15 @@ namespace nmt {
 
 struct TranslatorOptions {
   SearchOptions search;          // beam, nbest, length penalty and limits, attention
-  int64_t batch_tokens = 6000;   // source tokens per batch, padding and EOS counted (>= 1)
+  // Budget per batch (>= 1): padded source tokens (EOS counted) times the hypotheses each
+  // sentence keeps (beam, or nbest samples; 1 for greedy), so a batch holds about the same number
+  // of decoder rows, and memory, whatever the search: beam 5 decodes 1/5 of greedy's sentences.
+  int64_t batch_tokens = 6000;
   bool sample = false;           // draw samples instead of searching
   SamplingOptions sampling;      // temperature, top-k, top-p, seed (when sample)
+
+  // Hypotheses (decoder rows) each sentence occupies during the search.
+  int64_t rows_per_sentence() const;
 
   // From the `decode` section (seed is given separately: it is a run option, not a model's).
   static TranslatorOptions from_config(const DecodeConfig& decode, uint64_t seed = 0);
