@@ -73,6 +73,7 @@ void run_attention(AttentionCommandOptions& o) {
   load.checkpoint = o.checkpoint;
   load.precision = "fp32";  // drawing runs on the CPU in float32
   DecodingModel model = load_decoding_model(o.model, load);
+  use_decoding_allocator();
   log::info("attention: ", model.paths.model_file, " (", model.model->parameter_summary(), "), ", sources.size(),
             sources.size() == 1 ? " sentence" : " sentences");
   o.draw.request.self_attention = !o.no_self;

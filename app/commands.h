@@ -35,6 +35,10 @@ struct RuntimeOptions {
 };
 void add_runtime_options(CLI::App& cmd, RuntimeOptions& options);
 void apply_runtime_options(const RuntimeOptions& options);
+// The caching CPU allocator with decoding's settings; call once the model is loaded.
+void use_decoding_allocator();
+// Bounds oneDNN's primitive cache for decoding (see common_options.cpp); before the first matmul.
+void limit_onednn_primitive_cache();
 
 // Data-parallel flags (app/distributed_options.cpp, docs/distributed.md).
 struct DistributedFlags {

@@ -1,4 +1,5 @@
 #include "decode_options.h"
+#include "nmt/util/cpu_allocator.h"
 
 #include <cstdio>
 
@@ -42,11 +43,13 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
 
 DecodingModel load_model(const ModelOptions& options) {
   apply_runtime_options(options.runtime);
+  limit_onednn_primitive_cache();
   ModelLoadOptions load;
   load.checkpoint = options.checkpoint;
   load.device = options.runtime.device;
   load.precision = options.precision;
   DecodingModel m = load_decoding_model(options.path, load);
+  use_decoding_allocator();
   log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
             m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(), " threads");
   return m;
@@ -76,7 +79,7 @@ void add_search_options(CLI::App& cmd, SearchFlags& flags, bool with_sampling) {
                   "End of sentence forbidden before this many tokens")
       ->check(CLI::Range(0, 1000000));
   add_flag_option(cmd, flags, "--batch-tokens", &DecodeConfig::batch_tokens,
-                  "Source tokens per decoding batch, padding counted")
+                  "Batch budget: padded source tokens x hypotheses per sentence (beam; 1 for greedy)")
       ->check(CLI::Range(1, 1000000000));
   cmd.add_option("--invalid-utf8", flags.invalid_utf8,
                  "On an input line that is not UTF-8: error (stop, naming the line) or skip "
@@ -104,6 +107,10 @@ void log_throughput(const std::string& what, const TranslationStats& s) {
             " target tokens) in ", fixed(s.seconds, 2), " s: ", fixed(s.sentences / secs, 1),
             " sentences/s, ", fixed(s.target_tokens / secs, 1), " target tokens/s; peak RSS ",
             fixed(peak_rss_mib(), 0), " MiB");
+  const auto mem = cpu_allocator_stats();
+  log::debug("large CPU blocks: peak live ", fixed(mem.peak_live_bytes / 1048576.0, 1), " MiB, cached ",
+             fixed(mem.cached_bytes / 1048576.0, 1), " MiB, evicted ", fixed(mem.evicted_bytes / 1048576.0, 1),
+             " MiB, ", mem.cache_hits, " of ", mem.allocations, " requests from the cache");
 }
 
 }  // namespace nmt::app

@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   set_threads(threads);
-  use_caching_cpu_allocator();  // as nmt translate does
+  use_caching_cpu_allocator(/*cache_limit_mib=*/32);  // as nmt translate does (app/common_options.cpp)
   std::vector<std::string> lines = read_lines(test_file);
   std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n", lines.size(),
               test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),

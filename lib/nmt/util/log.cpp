@@ -1,12 +1,23 @@
 #include "nmt/util/log.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <mutex>
 
 namespace nmt::log {
 namespace {
-std::atomic<Level> g_level{Level::info};
+// NMT_LOG=debug|info|warn|error|quiet sets the starting level (default info).
+Level initial_level() {
+  const char* env = std::getenv("NMT_LOG");
+  if (!env) return Level::info;
+  const char* names[] = {"debug", "info", "warn", "error", "quiet"};
+  for (int i = 0; i < 5; ++i)
+    if (std::strcmp(env, names[i]) == 0) return static_cast<Level>(i);
+  return Level::info;
+}
+std::atomic<Level> g_level{initial_level()};
 std::mutex g_mutex;  // lines from the prefetch thread must not interleave with the trainer's
 }  // namespace
 

@@ -1,4 +1,5 @@
-// Minimal leveled logging to stderr (stdout is kept for results so `nmt` works in pipes).
+// Minimal leveled logging to stderr (stdout is kept for results so `nmt` works in pipes). The
+// environment variable NMT_LOG (debug, info, warn, error, quiet) sets the starting level.
 #pragma once
 
 #include <sstream>
