@@ -11,6 +11,8 @@ minutes=${1:-8}
 run=${2:-runs/demo-en-de}
 data=data/multi30k
 
+echo "[demo] takes about $((minutes + 2)) minutes after the build: $minutes of training, then translating and"
+echo "[demo] scoring; on a fresh 2-core machine installing the packages (~3 min) and building (~12 min) come first"
 scripts/setup.sh
 nmt=build/app/nmt
 data/get_multi30k.sh "$data"
