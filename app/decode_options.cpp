@@ -1,8 +1,8 @@
 #include "decode_options.h"
-#include "nmt/util/cpu_allocator.h"
 
 #include <cstdio>
 
+#include "nmt/util/cpu_allocator.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
 
