@@ -12,10 +12,11 @@
 #include "nmt/corpus/line_reader.h"
 #include "nmt/report/attention_examples.h"
 #include "nmt/report/attention_page.h"
-#include "nmt/decoding/model_dir.h"
+#include "nmt/decoding/decoding_runtime.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/system.h"
 
 namespace nmt::app {
 namespace {
@@ -49,7 +50,7 @@ void run_attention(AttentionCommandOptions& o) {
   const bool svg = ends_with(o.out, ".svg");
   if (!svg && !ends_with(o.out, ".html") && !ends_with(o.out, ".htm") && o.out != "-")
     throw ConfigError("-o " + o.out + ": the output must end in .html or .svg (or be - for HTML on stdout)");
-  apply_runtime_options(o.runtime);
+  check_device(o.runtime.device);
   if (o.runtime.device != "cpu") log::warn("attention: drawing on the CPU (--device ", o.runtime.device, " ignored)");
 
   std::vector<std::string> sources, targets;
@@ -72,8 +73,7 @@ void run_attention(AttentionCommandOptions& o) {
   ModelLoadOptions load;
   load.checkpoint = o.checkpoint;
   load.precision = "fp32";  // drawing runs on the CPU in float32
-  DecodingModel model = load_decoding_model(o.model, load);
-  use_decoding_allocator();
+  DecodingModel model = open_decoding_model(o.model, load, o.runtime.threads);
   log::info("attention: ", model.paths.model_file, " (", model.model->parameter_summary(), "), ", sources.size(),
             sources.size() == 1 ? " sentence" : " sentences");
   o.draw.request.self_attention = !o.no_self;

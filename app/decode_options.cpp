@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "nmt/decoding/decoding_runtime.h"
 #include "nmt/util/cpu_allocator.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
@@ -42,14 +43,12 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
 }
 
 DecodingModel load_model(const ModelOptions& options) {
-  apply_runtime_options(options.runtime);
-  limit_onednn_primitive_cache();
+  check_device(options.runtime.device);
   ModelLoadOptions load;
   load.checkpoint = options.checkpoint;
   load.device = options.runtime.device;
   load.precision = options.precision;
-  DecodingModel m = load_decoding_model(options.path, load);
-  use_decoding_allocator();
+  DecodingModel m = open_decoding_model(options.path, load, options.runtime.threads);
   log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
             m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(), " threads");
   return m;

@@ -23,11 +23,11 @@
 #include "nmt/corpus/line_reader.h"
 #include "nmt/decoding/greedy_search.h"
 #include "nmt/decoding/line_translator.h"
+#include "nmt/decoding/decoding_runtime.h"
 #include "nmt/decoding/model_dir.h"
 #include "nmt/decoding/search.h"
 #include "nmt/model/model_file.h"
 #include "nmt/text/vocab_trainer.h"
-#include "nmt/util/cpu_allocator.h"
 #include "nmt/util/system.h"
 
 namespace fs = std::filesystem;
@@ -175,11 +175,10 @@ int main(int argc, char** argv) {
                 test_file.c_str());
     return 0;
   }
-  set_threads(threads);
-  // The slack nmt translate uses (app/common_options.cpp). Unlike nmt translate, the allocator is
-  // installed before the models load and oneDNN's primitive cache keeps its default size, so the
-  // peak RSS printed here is the whole benchmark's, not a translation's.
-  use_caching_cpu_allocator(/*cache_limit_mib=*/32);
+  // nmt translate's runtime set-up (decoding/decoding_runtime.h): threads and the oneDNN cap now,
+  // the caching allocator after the first model loads. The peak RSS printed at the end is the
+  // whole benchmark's (two models, the naive search), not one translation's.
+  prepare_decoding_runtime(threads);
   std::vector<std::string> lines = read_lines(test_file);
   std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n", lines.size(),
               test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),
@@ -195,7 +194,7 @@ int main(int argc, char** argv) {
   for (const char* precision : {"fp32", "bf16"}) {
     ModelLoadOptions load;
     load.precision = precision;
-    const DecodingModel m = load_decoding_model(model_dir, load);
+    const DecodingModel m = open_decoding_model(model_dir, load, threads);
     if (std::string(precision) == "fp32") std::printf("model: %s\n", m.model->parameter_summary().c_str());
     run_translate(m, std::vector<std::string>(lines.begin(), lines.begin() + std::min<size_t>(50, lines.size())), 1);  // warm-up
     const Run greedy = run_translate(m, lines, 1);
