@@ -14,6 +14,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev zlib1g-dev libgtest-dev
   libicu-dev             # Unicode categories and case mapping for sacreBLEU-exact metrics
   curl ca-certificates   # data/get_multi30k.sh downloads when no local copy exists
+  libcpp-httplib-dev     # HTTP server for nmt serve
+  chromium               # headless browser tests of the report, attention and serving pages
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -103,7 +103,7 @@ TEST(AttentionCli, BadOptionsAndInputsAreNamed) {
 }
 
 TEST(AttentionCli, OutputsOpenInChromiumWithoutErrors) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   TempDir run;
   nmt::test::write_tiny_run(run.path);
   for (const char* name : {"a.html", "a.svg"}) {

@@ -89,7 +89,7 @@ TEST(ReportCli, MalformedMetricsLineNamesTheLine) {
 }
 
 TEST(ReportCli, ReportOpensInChromiumWithoutErrors) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   TempDir run;
   write_run(run.path);
   ASSERT_EQ(run_nmt("report " + run.path).exit_code, 0);
@@ -116,7 +116,7 @@ TEST(ReportCli, RunWithACheckpointShowsExamplesWithAttention) {
   EXPECT_EQ(html.find("<h3>Example 3</h3>"), std::string::npos);
   EXPECT_NE(html.find(">cross-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"), std::string::npos);
   EXPECT_NE(html.find(nmt::read_lines(run / "valid.src")[0]), std::string::npos);
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   const auto b = nmt::test::run_chromium(run / "report.html");
   ASSERT_EQ(b.exit_code, 0) << b.log;
   EXPECT_EQ(nmt::test::console_errors(b.log), "");

@@ -93,7 +93,7 @@ TEST(AttentionPage, FiguresGetUniqueIdsOnOnePage) {
 }
 
 TEST(Browser, AttentionSvgAndHtmlOpenWithoutErrors) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   nmt::test::TempDir dir;
   for (const auto& [name, text] : {std::pair<std::string, std::string>{"a.svg", attention_svg(one_sentence())},
                                    {"a.html", attention_html(one_sentence(), "attention")}}) {

@@ -28,7 +28,7 @@ void expect_opens_cleanly(const std::string& path) {
 }  // namespace
 
 TEST(Browser, HeatmapSvgOpensWithoutErrors) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   const auto data = nmt::test::synthetic_report_data();
   HeatmapOptions o;
   o.title = "Cross-attention <&>";
@@ -42,7 +42,7 @@ TEST(Browser, HeatmapSvgOpensWithoutErrors) {
 
 // The checks above can fail: a malformed SVG and a page with a script error are caught.
 TEST(Browser, DetectsBrokenDocuments) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   TempDir dir;
   nmt::test::write_file(dir / "bad.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>a < b</text></svg>");
   EXPECT_NE(nmt::test::run_chromium(dir / "bad.svg").dom.find("parsererror"), std::string::npos);
@@ -51,7 +51,7 @@ TEST(Browser, DetectsBrokenDocuments) {
 }
 
 TEST(Browser, ReportHtmlOpensWithoutErrors) {
-  if (!nmt::test::chromium_available()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  NMT_REQUIRE_CHROMIUM();
   TempDir dir;
   nmt::test::write_file(dir / "report.html", html_report(nmt::test::synthetic_report_data()));
   expect_opens_cleanly(dir / "report.html");
