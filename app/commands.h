@@ -25,6 +25,7 @@ void add_train_command(CLI::App& app);    // train a model into a run directory,
 void add_average_command(CLI::App& app);  // average checkpoints into one model
 void add_report_command(CLI::App& app);  // HTML training report of a run directory
 void add_attention_command(CLI::App& app);  // attention heatmaps of a model for sentences
+void add_serve_command(CLI::App& app);      // HTTP translation server (serve_command.cpp)
 
 // Options shared by every command that takes a config: --preset, --config, --set.
 void add_config_options(CLI::App& cmd, ConfigSources& sources);
@@ -35,10 +36,7 @@ struct RuntimeOptions {
 };
 void add_runtime_options(CLI::App& cmd, RuntimeOptions& options);
 void apply_runtime_options(const RuntimeOptions& options);
-// The caching CPU allocator with decoding's settings; call once the model is loaded.
-void use_decoding_allocator();
-// Bounds oneDNN's primitive cache for decoding (see common_options.cpp); before the first matmul.
-void limit_onednn_primitive_cache();
+// Decoding commands set LibTorch up through nmt/decoding/decoding_runtime.h instead.
 
 // Data-parallel flags (app/distributed_options.cpp, docs/distributed.md).
 struct DistributedFlags {

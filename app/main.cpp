@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       "  nmt train --preset small --src train.en --tgt train.de --out runs/en-de\n"
       "  nmt translate -m runs/en-de < test.en > hyp.de\n"
       "  nmt bleu -r test.de < hyp.de\n"
+      "  nmt serve -m runs/en-de                    HTTP API and page on 127.0.0.1:8080\n"
       "Run 'nmt COMMAND --help' for a command's options.");
   app.require_subcommand(0, 1);
   bool show_version = false;
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   nmt::app::add_eval_command(app);
   nmt::app::add_report_command(app);
   nmt::app::add_attention_command(app);
+  nmt::app::add_serve_command(app);
 
   try {
     app.parse(argc, argv);

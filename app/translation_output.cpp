@@ -19,19 +19,6 @@ std::string fixed6(double x) {
   return buf;
 }
 
-// "s-t" pairs: for each target piece (EOS excluded) the source piece (EOS excluded) it attends
-// to most.
-std::string hard_alignment(const Hypothesis& h) {
-  if (!h.attention.defined() || h.attention.size(1) < 2) return "";
-  const int64_t targets = static_cast<int64_t>(h.output_tokens().size());
-  const int64_t sources = h.attention.size(1) - 1;
-  const torch::Tensor best = h.attention.narrow(0, 0, targets).narrow(1, 0, sources).argmax(1);  // [T]
-  std::string out;
-  for (int64_t t = 0; t < targets; ++t)
-    out += (t ? " " : "") + std::to_string(best[t].item<int64_t>()) + "-" + std::to_string(t);
-  return out;
-}
-
 nlohmann::json hypothesis_json(const Hypothesis& h, const std::string& text, const Tokenizer& target,
                                bool alignment) {
   nlohmann::json j;

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace nmt {
@@ -29,5 +30,10 @@ struct Hypothesis {
 
 // The n best hypotheses of one sentence, best (highest score) first.
 using NBestList = std::vector<Hypothesis>;
+
+// Hard alignments "s-t ..." (0-based source piece s for target piece t): for each target piece
+// (EOS excluded) the source piece (EOS excluded) its cross-attention weighs most. "" without
+// attention. `nmt translate --alignment` and `nmt serve` write them.
+std::string hard_alignment(const Hypothesis& h);
 
 }  // namespace nmt
