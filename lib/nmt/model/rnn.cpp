@@ -1,8 +1,7 @@
 #include "nmt/model/rnn.h"
 
 #include "nmt/config/special_ids.h"
-#include "nmt/model/transformer.h"
-#include "nmt/util/error.h"
+#include "nmt/model/attention_scores.h"
 
 namespace nmt {
 
@@ -16,33 +15,13 @@ const std::string kSrcBias = std::string(DecoderCache::kStaticPrefix) + "src_bia
 RnnSeq2Seq::RnnSeq2Seq(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
     : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
   TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
-  if (config.share_embeddings && src_vocab != tgt_vocab)
-    throw ConfigError("config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
-                      "source has " + std::to_string(src_vocab) + " entries and the target " +
-                      std::to_string(tgt_vocab));
-  src_embed = register_module("src_embed", make_embedding(src_vocab, config.d_model));
-  tgt_embed = config.share_embeddings ? src_embed : register_module("tgt_embed", make_embedding(tgt_vocab, config.d_model));
+  register_embeddings();
   encoder = register_module("encoder", RnnEncoder(config));
   decoder = register_module("decoder", RnnDecoder(config));
-  if (!config.tie_embeddings) {
-    output_projection = register_module(
-        "output_projection", torch::nn::Linear(torch::nn::LinearOptions(config.d_model, tgt_vocab).bias(false)));
-    torch::nn::init::xavier_uniform_(output_projection->weight);
-  }
+  register_output_projection();
 }
 
-torch::Tensor RnnSeq2Seq::project(const torch::Tensor& hidden) {
-  if (output_projection) return output_projection(hidden);
-  return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
-}
-
-EncoderOutput RnnSeq2Seq::encode(const torch::Tensor& src) {
-  TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
-  EncoderOutput out;
-  out.src_pad_mask = src.eq(kPadId);                         // [B, S]
-  out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
-  return out;
-}
+EncoderOutput RnnSeq2Seq::encode(const torch::Tensor& src) { return encode_with(encoder, src); }
 
 torch::Tensor RnnSeq2Seq::forward(const torch::Tensor& src, const torch::Tensor& tgt_in) {
   TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.size(0) == src.size(0), "forward: tgt_in must be [batch, tgt_len]");

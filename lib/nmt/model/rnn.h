@@ -1,7 +1,7 @@
 // The rnn architecture (model.arch = rnn) behind the Seq2Seq interface: a bidirectional LSTM/GRU
 // encoder (rnn_encoder.h) and a Luong-style attentional decoder with input feeding
-// (rnn_decoder.h), with the same embedding sharing/tying and attention scoring choices as the
-// transformer. model.heads, ff, positional* and norm do not apply (recurrence carries position).
+// (rnn_decoder.h), with the embedding sharing/tying of the Seq2Seq base (seq2seq.h) and the
+// attention scoring choices of the transformer. model.heads, ff, positional* and norm do not apply (recurrence carries position).
 //
 // Decoding cache (DecoderCache::tensors), every entry batch-first:
 //   hidden           [B, L, D]   recurrent hidden states (the RNN's [L, B, D], transposed)
@@ -33,15 +33,9 @@ class RnnSeq2Seq : public Seq2SeqImpl {
   // Only `cross` is filled: one entry [B, 1, T, S].
   AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
 
-  // Attentional states [..., D] -> logits [..., V].
-  torch::Tensor project(const torch::Tensor& hidden);
-
  private:
-  torch::nn::Embedding src_embed{nullptr};
-  torch::nn::Embedding tgt_embed{nullptr};  // == src_embed (registered once) when shared
   RnnEncoder encoder{nullptr};
   RnnDecoder decoder{nullptr};
-  torch::nn::Linear output_projection{nullptr};  // untied only
 };
 
 }  // namespace nmt

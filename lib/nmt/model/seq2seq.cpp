@@ -1,7 +1,10 @@
 #include "nmt/model/seq2seq.h"
 
+#include <cmath>
 #include <cstdio>
 #include <set>
+
+#include "nmt/util/error.h"
 
 namespace nmt {
 
@@ -19,7 +22,39 @@ std::string human_count(int64_t n) {
   return buf;
 }
 
+// An embedding table [vocab, D] with padding_idx = kPadId, initialised N(0, D^-1/2), pad row 0.
+torch::nn::Embedding make_embedding(int64_t vocab, int64_t d_model) {
+  torch::nn::Embedding embedding(torch::nn::EmbeddingOptions(vocab, d_model).padding_idx(kPadId));
+  torch::NoGradGuard no_grad;
+  embedding->weight.normal_(0.0, std::pow(static_cast<double>(d_model), -0.5));
+  embedding->weight[kPadId].zero_();
+  return embedding;
+}
+
 }  // namespace
+
+void Seq2SeqImpl::register_embeddings() {
+  if (config_.share_embeddings && src_vocab_ != tgt_vocab_)
+    throw ConfigError("config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
+                      "source has " + std::to_string(src_vocab_) + " entries and the target " +
+                      std::to_string(tgt_vocab_));
+  src_embed = register_module("src_embed", make_embedding(src_vocab_, config_.d_model));
+  // A shared table is registered once, so optimizers and parameter counts see it once.
+  tgt_embed = config_.share_embeddings ? src_embed
+                                       : register_module("tgt_embed", make_embedding(tgt_vocab_, config_.d_model));
+}
+
+void Seq2SeqImpl::register_output_projection() {
+  if (config_.tie_embeddings) return;
+  output_projection = register_module(
+      "output_projection", torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, tgt_vocab_).bias(false)));
+  torch::nn::init::xavier_uniform_(output_projection->weight);
+}
+
+torch::Tensor Seq2SeqImpl::project(const torch::Tensor& hidden) {
+  if (output_projection) return output_projection(hidden);
+  return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
+}
 
 void Seq2SeqImpl::reorder(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices) {
   reorder_cache_rows(cache, encoded, indices);

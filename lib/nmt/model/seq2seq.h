@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nmt/config/config.h"
+#include "nmt/config/special_ids.h"
 #include "nmt/model/decoder_cache.h"
 
 namespace nmt {
@@ -54,11 +55,45 @@ class Seq2SeqImpl : public torch::nn::Module {
   // "transformer: 9.6M parameters (embeddings 2.1M, encoder 3.2M, decoder 4.3M)".
   std::string parameter_summary() const;
 
+  // Decoder states [..., D] -> logits [..., V] through the (possibly tied) output projection.
+  torch::Tensor project(const torch::Tensor& hidden);
+
  protected:
   Seq2SeqImpl(ModelConfig config, int64_t src_vocab, int64_t tgt_vocab)
       : config_(std::move(config)), src_vocab_(src_vocab), tgt_vocab_(tgt_vocab) {}
+
+  // The embedding tables and output projection every architecture shares.
+  //
+  // Embeddings: one table per side, or one shared table (model.share_embeddings, which needs equal
+  // vocabularies); the output projection reuses the target table when model.tie_embeddings.
+  // Tables are [vocab, D] with padding_idx kPadId, initialised N(0, D^-1/2) (scaled by sqrt(D) on
+  // input, so their rows start at unit norm and tied logits start at unit variance) with the
+  // padding row zero; the untied projection is Xavier.
+  //
+  // An architecture's constructor calls register_embeddings() first and
+  // register_output_projection() after registering its encoder and decoder: that is the parameter
+  // order (and the random initialisation order) of every model file written so far.
+  //
+  // Registers src_embed and tgt_embed (the same table, registered once, when shared). Throws
+  // ConfigError for shared embeddings over different vocabulary sizes.
+  void register_embeddings();
+  // Registers output_projection [D] -> [V] unless the embeddings are tied.
+  void register_output_projection();
+  // encode() for an encoder called as encoder(embedded [B, S, D], pad_mask [B, S]) -> [B, S, D].
+  template <typename Encoder>
+  EncoderOutput encode_with(Encoder& encoder, const torch::Tensor& src) {
+    TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
+    EncoderOutput out;
+    out.src_pad_mask = src.eq(kPadId);                         // [B, S]
+    out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
+    return out;
+  }
+
   ModelConfig config_;
   int64_t src_vocab_, tgt_vocab_;
+  torch::nn::Embedding src_embed{nullptr};
+  torch::nn::Embedding tgt_embed{nullptr};       // == src_embed (registered once) when shared
+  torch::nn::Linear output_projection{nullptr};  // untied only
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;

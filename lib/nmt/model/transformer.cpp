@@ -1,7 +1,5 @@
 #include "nmt/model/transformer.h"
 
-#include <cmath>
-
 #include "nmt/config/special_ids.h"
 #include "nmt/model/attention_scores.h"
 #include "nmt/util/error.h"
@@ -17,48 +15,19 @@ std::string static_key(int64_t i, const char* what) {
 
 }  // namespace
 
-torch::nn::Embedding make_embedding(int64_t vocab, int64_t d_model) {
-  torch::nn::Embedding embedding(torch::nn::EmbeddingOptions(vocab, d_model).padding_idx(kPadId));
-  torch::NoGradGuard no_grad;
-  embedding->weight.normal_(0.0, std::pow(static_cast<double>(d_model), -0.5));
-  embedding->weight[kPadId].zero_();
-  return embedding;
-}
-
 Seq2SeqTransformer::Seq2SeqTransformer(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
     : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
   TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
   if (config.heads <= 0 || config.d_model % config.heads != 0)
     throw ConfigError("config key 'model.heads': " + std::to_string(config.heads) +
                       " does not divide model.d_model = " + std::to_string(config.d_model));
-  if (config.share_embeddings && src_vocab != tgt_vocab)
-    throw ConfigError("config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
-                      "source has " + std::to_string(src_vocab) + " entries and the target " +
-                      std::to_string(tgt_vocab));
-  src_embed = register_module("src_embed", make_embedding(src_vocab, config.d_model));
-  // A shared table is registered once, so optimizers and parameter counts see it once.
-  tgt_embed = config.share_embeddings ? src_embed : register_module("tgt_embed", make_embedding(tgt_vocab, config.d_model));
+  register_embeddings();
   encoder = register_module("encoder", TransformerEncoder(config));
   decoder = register_module("decoder", TransformerDecoder(config));
-  if (!config.tie_embeddings) {
-    output_projection = register_module(
-        "output_projection", torch::nn::Linear(torch::nn::LinearOptions(config.d_model, tgt_vocab).bias(false)));
-    torch::nn::init::xavier_uniform_(output_projection->weight);
-  }
+  register_output_projection();
 }
 
-torch::Tensor Seq2SeqTransformer::project(const torch::Tensor& hidden) {
-  if (output_projection) return output_projection(hidden);
-  return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
-}
-
-EncoderOutput Seq2SeqTransformer::encode(const torch::Tensor& src) {
-  TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
-  EncoderOutput out;
-  out.src_pad_mask = src.eq(kPadId);                         // [B, S]
-  out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
-  return out;
-}
+EncoderOutput Seq2SeqTransformer::encode(const torch::Tensor& src) { return encode_with(encoder, src); }
 
 torch::Tensor Seq2SeqTransformer::forward(const torch::Tensor& src, const torch::Tensor& tgt_in) {
   TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.size(0) == src.size(0), "forward: tgt_in must be [batch, tgt_len]");
