@@ -12,30 +12,15 @@
 //   source_row       [B]         row -> source sentence
 #pragma once
 
-#include <torch/torch.h>
+#include <cstdint>
 
-#include "nmt/model/rnn_decoder.h"
-#include "nmt/model/rnn_encoder.h"
+#include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 
 namespace nmt {
 
-class RnnSeq2Seq : public Seq2SeqImpl {
- public:
-  // Throws ConfigError for inconsistent settings (odd d_model, shared embeddings over different
-  // vocabulary sizes, unknown choices).
-  RnnSeq2Seq(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
-
-  torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-  EncoderOutput encode(const torch::Tensor& src) override;
-  DecoderCache initial_cache(const EncoderOutput& encoded) override;
-  torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) override;
-  // Only `cross` is filled: one entry [B, 1, T, S].
-  AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-
- private:
-  RnnEncoder encoder{nullptr};
-  RnnDecoder decoder{nullptr};
-};
+// Throws ConfigError for inconsistent settings (odd d_model, shared embeddings over different
+// vocabulary sizes, unknown choices). attention_maps() fills only `cross`: one entry [B, 1, T, S].
+Seq2Seq make_rnn(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
 
 }  // namespace nmt

@@ -70,18 +70,29 @@ class Seq2SeqImpl : public torch::nn::Module {
   // input, so their rows start at unit norm and tied logits start at unit variance) with the
   // padding row zero; the untied projection is Xavier.
   //
-  // An architecture's constructor calls register_embeddings() first and
-  // register_output_projection() after registering its encoder and decoder: that is the parameter
-  // order (and the random initialisation order) of every model file written so far.
+  // EncoderDecoder below calls register_embeddings() first and register_output_projection() after
+  // registering the encoder and decoder: that is the parameter order (and the random
+  // initialisation order) of every model file written so far.
   //
   // Registers src_embed and tgt_embed (the same table, registered once, when shared). Throws
   // ConfigError for shared embeddings over different vocabulary sizes.
   void register_embeddings();
   // Registers output_projection [D] -> [V] unless the embeddings are tied.
   void register_output_projection();
-  // encode() for an encoder called as encoder(embedded [B, S, D], pad_mask [B, S]) -> [B, S, D].
-  template <typename Encoder>
-  EncoderOutput encode_with(Encoder& encoder, const torch::Tensor& src) {
+  ModelConfig config_;
+  int64_t src_vocab_, tgt_vocab_;
+  torch::nn::Embedding src_embed{nullptr};
+  torch::nn::Embedding tgt_embed{nullptr};       // == src_embed (registered once) when shared
+  torch::nn::Linear output_projection{nullptr};  // untied only
+};
+
+// An architecture made of an Encoder (called as encoder(embedded [B, S, D], pad_mask [B, S]) ->
+// memory [B, S, D]) and a Decoder, both built from the ModelConfig, between the shared embeddings
+// and output projection. The transformer (transformer.cpp) and the rnn (rnn.cpp) derive from it.
+template <typename Encoder, typename Decoder>
+class EncoderDecoder : public Seq2SeqImpl {
+ public:
+  EncoderOutput encode(const torch::Tensor& src) override {
     TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
     EncoderOutput out;
     out.src_pad_mask = src.eq(kPadId);                         // [B, S]
@@ -89,11 +100,19 @@ class Seq2SeqImpl : public torch::nn::Module {
     return out;
   }
 
-  ModelConfig config_;
-  int64_t src_vocab_, tgt_vocab_;
-  torch::nn::Embedding src_embed{nullptr};
-  torch::nn::Embedding tgt_embed{nullptr};       // == src_embed (registered once) when shared
-  torch::nn::Linear output_projection{nullptr};  // untied only
+ protected:
+  // Registers src_embed, tgt_embed, encoder, decoder and output_projection, in this order.
+  EncoderDecoder(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
+      : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
+    TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
+    register_embeddings();
+    encoder = register_module("encoder", Encoder(config_));
+    decoder = register_module("decoder", Decoder(config_));
+    register_output_projection();
+  }
+
+  Encoder encoder{nullptr};
+  Decoder decoder{nullptr};
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;

@@ -11,31 +11,15 @@
 // The cache is groupable: n = B / cache.group static rows (beam search keeps one per sentence).
 #pragma once
 
-#include <torch/torch.h>
+#include <cstdint>
 
-#include <string>
-
-#include "nmt/model/decoder.h"
-#include "nmt/model/encoder.h"
+#include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 
 namespace nmt {
 
-class Seq2SeqTransformer : public Seq2SeqImpl {
- public:
-  // Throws ConfigError for inconsistent settings (heads not dividing d_model, shared embeddings
-  // over different vocabulary sizes, unknown choices).
-  Seq2SeqTransformer(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
-
-  torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-  EncoderOutput encode(const torch::Tensor& src) override;
-  DecoderCache initial_cache(const EncoderOutput& encoded) override;
-  torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) override;
-  AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-
- private:
-  TransformerEncoder encoder{nullptr};
-  TransformerDecoder decoder{nullptr};
-};
+// Throws ConfigError for inconsistent settings (heads not dividing d_model, shared embeddings
+// over different vocabulary sizes, unknown choices).
+Seq2Seq make_transformer(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
 
 }  // namespace nmt
