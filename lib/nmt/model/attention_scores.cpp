@@ -19,10 +19,13 @@ torch::Tensor causal_bias(int64_t length, const torch::Device& device) {
   return bias.view({1, 1, length, length});  // [1, 1, T, T]
 }
 
-void check_attention_kind(const std::string& kind) {
-  if (kind != "scaled_dot" && kind != "dot" && kind != "general" && kind != "additive")
-    throw ConfigError("config key 'model.attention': unknown scoring function '" + kind +
-                      "' (expected scaled_dot, dot, general or additive)");
+AttentionKind parse_attention_kind(const std::string& kind) {
+  if (kind == "scaled_dot") return AttentionKind::kScaledDot;
+  if (kind == "dot") return AttentionKind::kDot;
+  if (kind == "general") return AttentionKind::kGeneral;
+  if (kind == "additive") return AttentionKind::kAdditive;
+  throw ConfigError("config key 'model.attention': unknown scoring function '" + kind +
+                    "' (expected scaled_dot, dot, general or additive)");
 }
 
 namespace {
@@ -36,13 +39,13 @@ torch::Tensor per_head_matrix(int64_t heads, int64_t dim) {
 
 }  // namespace
 
-AttentionScoresImpl::AttentionScoresImpl(const AttentionScoresOptions& options) : options_(options) {
-  check_attention_kind(options_.kind);
+AttentionScoresImpl::AttentionScoresImpl(const AttentionScoresOptions& options)
+    : options_(options), kind_(parse_attention_kind(options.kind)) {
   TORCH_CHECK(options_.heads > 0 && options_.head_dim > 0, "attention: heads and head_dim must be positive");
   const auto h = options_.heads, d = options_.head_dim;
-  if (options_.kind == "general") {
+  if (kind_ == AttentionKind::kGeneral) {
     weight_ = register_parameter("weight", per_head_matrix(h, d));
-  } else if (options_.kind == "additive") {
+  } else if (kind_ == AttentionKind::kAdditive) {
     query_weight_ = register_parameter("query_weight", per_head_matrix(h, d));
     key_weight_ = register_parameter("key_weight", per_head_matrix(h, d));
     const double bound = 1.0 / std::sqrt(static_cast<double>(d));
@@ -52,13 +55,13 @@ AttentionScoresImpl::AttentionScoresImpl(const AttentionScoresOptions& options) 
 
 torch::Tensor AttentionScoresImpl::prepare_keys(const torch::Tensor& keys) const {
   // Row-vector keys: (W k)^T = k W^T, with W [H, d, d] broadcast over the batch.
-  if (options_.kind == "general") return torch::matmul(keys, weight_.transpose(-2, -1));  // [B, H, S, d_k]
-  if (options_.kind == "additive") return torch::matmul(keys, key_weight_.transpose(-2, -1));
+  if (kind_ == AttentionKind::kGeneral) return torch::matmul(keys, weight_.transpose(-2, -1));  // [B, H, S, d_k]
+  if (kind_ == AttentionKind::kAdditive) return torch::matmul(keys, key_weight_.transpose(-2, -1));
   return keys;
 }
 
 torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query, const torch::Tensor& prepared_keys) const {
-  if (options_.kind == "additive") {
+  if (kind_ == AttentionKind::kAdditive) {
     const auto h = options_.heads, d = options_.head_dim;
     auto wq = torch::matmul(query, query_weight_.transpose(-2, -1));  // [B, H, T, d_k]
     // Every (query, key) pair needs its own tanh: [B, H, T, S, d_k].
@@ -72,7 +75,7 @@ torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query, const tor
                                            const torch::Tensor& values, const torch::Tensor& bias,
                                            torch::Tensor* weights) {
   auto s = scores(query, prepared_keys);  // [B, H, T, S]
-  const double scale = options_.kind == "scaled_dot" ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim)) : 1.0;
+  const double scale = kind_ == AttentionKind::kScaledDot ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim)) : 1.0;
   // Scale, mask and softmax in float32 whatever the compute dtype: one fused add when masked.
   torch::Tensor logits;
   if (bias.defined())

@@ -28,6 +28,12 @@ torch::Tensor padding_bias(const torch::Tensor& pad_mask);
 // Bias [1, 1, T, T] letting position t see positions <= t only.
 torch::Tensor causal_bias(int64_t length, const torch::Device& device);
 
+// The scoring functions above, parsed from their config names once at construction.
+enum class AttentionKind { kScaledDot, kDot, kGeneral, kAdditive };
+
+// The kind named `kind`; throws ConfigError unless it is a scoring function named above.
+AttentionKind parse_attention_kind(const std::string& kind);
+
 struct AttentionScoresOptions {
   std::string kind = "scaled_dot";  // scaled_dot | dot | general | additive
   int64_t heads = 1;                // H: parameters of general/additive are per head
@@ -56,14 +62,12 @@ class AttentionScoresImpl : public torch::nn::Module {
 
  private:
   AttentionScoresOptions options_;
+  AttentionKind kind_;          // options_.kind, parsed once
   torch::Tensor weight_;        // general: W [H, d_k, d_k]
   torch::Tensor query_weight_;  // additive: W [H, d_k, d_k]
   torch::Tensor key_weight_;    // additive: U [H, d_k, d_k]
   torch::Tensor vector_;        // additive: v_a [H, d_k]
 };
 TORCH_MODULE(AttentionScores);
-
-// Throws ConfigError unless `kind` is a scoring function named above.
-void check_attention_kind(const std::string& kind);
 
 }  // namespace nmt

@@ -1,22 +1,11 @@
 #include "nmt/model/decoder.h"
-#include "nmt/model/dropout.h"
 
 #include "nmt/model/attention_scores.h"
-#include "nmt/model/encoder.h"
 
 namespace nmt {
 
-TransformerDecoderImpl::TransformerDecoderImpl(const ModelConfig& config) : dropout_(config.dropout) {
-  const auto options = transformer_layer_options(config);
-  positional = register_module("positional", PositionalEncoding(positional_options(config)));
-  layers = register_module("layers", torch::nn::ModuleList());
-  for (int64_t i = 0; i < config.decoder_layers; ++i) {
-    blocks_.emplace_back(options);
-    layers->push_back(blocks_.back());
-  }
-  if (options.pre_norm)
-    final_norm = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.d_model})));
-}
+TransformerDecoderImpl::TransformerDecoderImpl(const ModelConfig& config)
+    : LayerStack(config, config.decoder_layers) {}
 
 std::vector<std::pair<torch::Tensor, torch::Tensor>> TransformerDecoderImpl::memory_keys_values(
     const torch::Tensor& memory) {
@@ -40,8 +29,7 @@ torch::Tensor TransformerDecoderImpl::run(const torch::Tensor& embedded, int64_t
                                           std::vector<torch::Tensor>* cross_weights) {
   TORCH_CHECK(cross.size() == blocks_.size(), "decoder: expected cross keys/values for ", blocks_.size(), " layers");
   TORCH_CHECK(states.empty() || states.size() == blocks_.size(), "decoder: cache has the wrong number of layers");
-  auto x = positional(embedded, offset);  // [B, T, D]
-  if (dropout_ > 0 && is_training()) x = nmt::dropout(x, dropout_, /*train=*/true);
+  auto x = layer_input(embedded, offset);  // [B, T, D]
   for (size_t i = 0; i < blocks_.size(); ++i) {
     torch::Tensor sw, cw;
     x = blocks_[i]->forward(x, self_bias, cross[i].first, cross[i].second, src_bias,
@@ -50,7 +38,7 @@ torch::Tensor TransformerDecoderImpl::run(const torch::Tensor& embedded, int64_t
     if (self_weights) self_weights->push_back(sw);
     if (cross_weights) cross_weights->push_back(cw);
   }
-  return final_norm ? layer_norm(final_norm, x) : x;
+  return stack_output(x);
 }
 
 }  // namespace nmt

@@ -1,5 +1,5 @@
 // The transformer decoder: positions combined with the (scaled) target embeddings, dropout, a
-// stack of DecoderLayers and, with pre-norm, a final LayerNorm. It returns hidden states; the
+// stack of DecoderLayers and, with pre-norm, a final LayerNorm (layer_stack.h). It returns hidden states; the
 // output projection to the vocabulary belongs to the model (it may be tied to the embedding).
 //
 // One code path serves both uses: teacher forcing (all T positions, causal mask, no cache) and
@@ -14,11 +14,11 @@
 
 #include "nmt/config/config.h"
 #include "nmt/model/decoder_layer.h"
-#include "nmt/model/positional_encoding.h"
+#include "nmt/model/layer_stack.h"
 
 namespace nmt {
 
-class TransformerDecoderImpl : public torch::nn::Module {
+class TransformerDecoderImpl : public LayerStack<DecoderLayer> {
  public:
   explicit TransformerDecoderImpl(const ModelConfig& config);
 
@@ -42,13 +42,6 @@ class TransformerDecoderImpl : public torch::nn::Module {
                     std::vector<torch::Tensor>* cross_weights = nullptr);
 
   int64_t num_layers() const { return static_cast<int64_t>(blocks_.size()); }
-
- private:
-  double dropout_;
-  PositionalEncoding positional{nullptr};
-  torch::nn::ModuleList layers{nullptr};
-  std::vector<DecoderLayer> blocks_;          // the entries of `layers`, typed
-  torch::nn::LayerNorm final_norm{nullptr};   // pre-norm only
 };
 TORCH_MODULE(TransformerDecoder);
 

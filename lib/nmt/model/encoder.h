@@ -1,5 +1,5 @@
 // The transformer encoder: positions combined with the (scaled) source embeddings, dropout, a stack
-// of EncoderLayers and, with pre-norm, a final LayerNorm. The embedding table itself belongs to
+// of EncoderLayers and, with pre-norm, a final LayerNorm (layer_stack.h). The embedding table itself belongs to
 // the model (it may be shared with the target side), so the encoder takes looked-up rows.
 #pragma once
 
@@ -9,14 +9,11 @@
 
 #include "nmt/config/config.h"
 #include "nmt/model/encoder_layer.h"
-#include "nmt/model/positional_encoding.h"
+#include "nmt/model/layer_stack.h"
 
 namespace nmt {
 
-// The positional-encoding options a transformer side needs from ModelConfig.
-PositionalEncodingOptions positional_options(const ModelConfig& config);
-
-class TransformerEncoderImpl : public torch::nn::Module {
+class TransformerEncoderImpl : public LayerStack<EncoderLayer> {
  public:
   explicit TransformerEncoderImpl(const ModelConfig& config);
 
@@ -24,13 +21,6 @@ class TransformerEncoderImpl : public torch::nn::Module {
   // `weights`, when given, receives each layer's self-attention weights [B, H, S, S].
   torch::Tensor forward(const torch::Tensor& embedded, const torch::Tensor& pad_mask,
                         std::vector<torch::Tensor>* weights = nullptr);
-
- private:
-  double dropout_;
-  PositionalEncoding positional{nullptr};
-  torch::nn::ModuleList layers{nullptr};
-  std::vector<EncoderLayer> blocks_;            // the entries of `layers`, typed
-  torch::nn::LayerNorm final_norm{nullptr};     // pre-norm only
 };
 TORCH_MODULE(TransformerEncoder);
 

@@ -17,18 +17,22 @@ torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
 
 }  // namespace
 
-FeedForwardImpl::FeedForwardImpl(const FeedForwardOptions& options) : options_(options) {
-  if (options_.activation != "relu" && options_.activation != "gelu")
-    throw ConfigError("config key 'model.activation': unknown activation '" + options_.activation +
-                      "' (expected relu or gelu)");
-  gelu_ = options_.activation == "gelu";
+Activation parse_activation(const std::string& activation) {
+  if (activation == "relu") return Activation::kRelu;
+  if (activation == "gelu") return Activation::kGelu;
+  throw ConfigError("config key 'model.activation': unknown activation '" + activation +
+                    "' (expected relu or gelu)");
+}
+
+FeedForwardImpl::FeedForwardImpl(const FeedForwardOptions& options)
+    : options_(options), activation_(parse_activation(options.activation)) {
   fc1 = register_module("fc1", xavier_linear(options_.d_model, options_.ff));
   fc2 = register_module("fc2", xavier_linear(options_.ff, options_.d_model));
 }
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
   auto h = fc1(x);  // [B, T, ff]
-  h = gelu_ ? torch::gelu(h) : torch::relu(h);
+  h = activation_ == Activation::kGelu ? torch::gelu(h) : torch::relu(h);
   if (options_.dropout > 0 && is_training()) h = nmt::dropout(h, options_.dropout, /*train=*/true);
   return fc2(h);  // [B, T, D]
 }

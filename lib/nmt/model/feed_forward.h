@@ -8,6 +8,12 @@
 
 namespace nmt {
 
+// The nonlinearity, parsed from its config name (relu | gelu) once at construction.
+enum class Activation { kRelu, kGelu };
+
+// Throws ConfigError unless `activation` is relu or gelu.
+Activation parse_activation(const std::string& activation);
+
 struct FeedForwardOptions {
   int64_t d_model = 512;          // D: input and output width
   int64_t ff = 2048;              // inner width
@@ -23,7 +29,7 @@ class FeedForwardImpl : public torch::nn::Module {
 
  private:
   FeedForwardOptions options_;
-  bool gelu_;
+  Activation activation_;  // options_.activation, parsed once
   torch::nn::Linear fc1{nullptr};  // [D] -> [ff]
   torch::nn::Linear fc2{nullptr};  // [ff] -> [D]
 };

@@ -6,14 +6,19 @@
 
 namespace nmt {
 
-void check_positional_options(const PositionalEncodingOptions& o) {
-  if (o.kind != "sinusoidal" && o.kind != "learned" && o.kind != "none")
-    throw ConfigError("config key 'model.positional': unknown encoding '" + o.kind +
-                      "' (expected sinusoidal, learned or none)");
-  if (o.combine != "add" && o.combine != "concat")
-    throw ConfigError("config key 'model.positional_combine': unknown mode '" + o.combine +
-                      "' (expected add or concat)");
-  if (o.max_positions < 1) throw ConfigError("config key 'model.max_positions' must be positive");
+PositionalKind parse_positional_kind(const std::string& kind) {
+  if (kind == "sinusoidal") return PositionalKind::kSinusoidal;
+  if (kind == "learned") return PositionalKind::kLearned;
+  if (kind == "none") return PositionalKind::kNone;
+  throw ConfigError("config key 'model.positional': unknown encoding '" + kind +
+                    "' (expected sinusoidal, learned or none)");
+}
+
+PositionalCombine parse_positional_combine(const std::string& combine) {
+  if (combine == "add") return PositionalCombine::kAdd;
+  if (combine == "concat") return PositionalCombine::kConcat;
+  throw ConfigError("config key 'model.positional_combine': unknown mode '" + combine +
+                    "' (expected add or concat)");
 }
 
 torch::Tensor PositionalEncodingImpl::sinusoids(int64_t offset, int64_t length, int64_t dim, double base) {
@@ -27,27 +32,30 @@ torch::Tensor PositionalEncodingImpl::sinusoids(int64_t offset, int64_t length, 
   return torch::where(even, torch::sin(angle), torch::cos(angle)).to(torch::kFloat);
 }
 
-PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& options) : options_(options) {
-  check_positional_options(options_);
+PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& options)
+    : options_(options),
+      kind_(parse_positional_kind(options.kind)),
+      combine_(parse_positional_combine(options.combine)) {
+  if (options_.max_positions < 1) throw ConfigError("config key 'model.max_positions' must be positive");
   const int64_t d = options_.d_model;
   scale_ = std::sqrt(static_cast<double>(d));
-  if (options_.kind == "sinusoidal") {
+  if (kind_ == PositionalKind::kSinusoidal) {
     sinusoid_cache_ = sinusoids(0, options_.max_positions, d, options_.base);
-  } else if (options_.kind == "learned") {
+  } else if (kind_ == PositionalKind::kLearned) {
     table = register_module("table", torch::nn::Embedding(options_.max_positions, d));
     torch::NoGradGuard no_grad;
     table->weight.normal_(0.0, std::pow(static_cast<double>(d), -0.5));
   }
-  if (options_.combine == "concat" && options_.kind != "none") {
+  if (combine_ == PositionalCombine::kConcat && kind_ != PositionalKind::kNone) {
     projection = register_module("projection", torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
     torch::nn::init::xavier_uniform_(projection->weight);
   }
 }
 
 torch::Tensor PositionalEncodingImpl::encodings(int64_t offset, int64_t length, const torch::TensorOptions& options) {
-  if (options_.kind == "none") return {};
+  if (kind_ == PositionalKind::kNone) return {};
   const int64_t end = offset + length;
-  if (options_.kind == "learned") {
+  if (kind_ == PositionalKind::kLearned) {
     TORCH_CHECK(end <= options_.max_positions, "position ", end - 1, " is beyond model.max_positions = ",
                 options_.max_positions, " of the learned positional table");
     auto positions = torch::arange(offset, end, torch::TensorOptions().dtype(torch::kLong).device(table->weight.device()));
@@ -63,7 +71,7 @@ torch::Tensor PositionalEncodingImpl::forward(const torch::Tensor& embedded, int
   auto x = embedded * scale_;  // [B, T, D]
   auto pe = encodings(offset, t, embedded.options());
   if (!pe.defined()) return x;
-  if (options_.combine == "add") return x + pe.unsqueeze(0);  // [B, T, D]
+  if (combine_ == PositionalCombine::kAdd) return x + pe.unsqueeze(0);  // [B, T, D]
   // [B, T, D] ; [B, T, D] -> [B, T, 2D] -> [B, T, D]
   // The result keeps the embedding's dtype, so under autocast the residual stream stays float32.
   return projection(torch::cat({x, pe.unsqueeze(0).expand({b, t, options_.d_model})}, /*dim=*/-1))

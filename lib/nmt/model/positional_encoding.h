@@ -19,6 +19,14 @@
 
 namespace nmt {
 
+// The kinds and combine modes above, parsed from their config names once at construction.
+enum class PositionalKind { kSinusoidal, kLearned, kNone };
+enum class PositionalCombine { kAdd, kConcat };
+
+// Throw ConfigError unless the name is among the values above.
+PositionalKind parse_positional_kind(const std::string& kind);
+PositionalCombine parse_positional_combine(const std::string& combine);
+
 struct PositionalEncodingOptions {
   int64_t d_model = 512;              // D: width of embeddings and encodings
   std::string kind = "sinusoidal";    // sinusoidal | learned | none
@@ -29,6 +37,7 @@ struct PositionalEncodingOptions {
 
 class PositionalEncodingImpl : public torch::nn::Module {
  public:
+  // Throws ConfigError for an unknown kind or combine mode, or max_positions < 1.
   explicit PositionalEncodingImpl(const PositionalEncodingOptions& options);
 
   // embedded [B, T, D] (raw embedding rows) at positions offset .. offset+T-1 -> [B, T, D].
@@ -45,14 +54,13 @@ class PositionalEncodingImpl : public torch::nn::Module {
 
  private:
   PositionalEncodingOptions options_;
+  PositionalKind kind_;                     // options_.kind, parsed once
+  PositionalCombine combine_;               // options_.combine, parsed once
   double scale_;
   torch::Tensor sinusoid_cache_;            // float32 [max_positions, D], not a parameter
   torch::nn::Embedding table{nullptr};      // learned: [max_positions, D]
   torch::nn::Linear projection{nullptr};    // concat: [2D] -> [D]
 };
 TORCH_MODULE(PositionalEncoding);
-
-// Throws ConfigError unless kind/combine are among the values above.
-void check_positional_options(const PositionalEncodingOptions& options);
 
 }  // namespace nmt

@@ -1,8 +1,9 @@
 #include "nmt/model/rnn.h"
 
 #include "nmt/config/special_ids.h"
-#include "nmt/model/transformer.h"
-#include "nmt/util/error.h"
+#include "nmt/model/attention_scores.h"
+#include "nmt/model/rnn_decoder.h"
+#include "nmt/model/rnn_encoder.h"
 
 namespace nmt {
 
@@ -13,84 +14,64 @@ const std::string kSrcBias = std::string(DecoderCache::kStaticPrefix) + "src_bia
 
 }  // namespace
 
-RnnSeq2Seq::RnnSeq2Seq(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
-    : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
-  TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
-  if (config.share_embeddings && src_vocab != tgt_vocab)
-    throw ConfigError("config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
-                      "source has " + std::to_string(src_vocab) + " entries and the target " +
-                      std::to_string(tgt_vocab));
-  src_embed = register_module("src_embed", make_embedding(src_vocab, config.d_model));
-  tgt_embed = config.share_embeddings ? src_embed : register_module("tgt_embed", make_embedding(tgt_vocab, config.d_model));
-  encoder = register_module("encoder", RnnEncoder(config));
-  decoder = register_module("decoder", RnnDecoder(config));
-  if (!config.tie_embeddings) {
-    output_projection = register_module(
-        "output_projection", torch::nn::Linear(torch::nn::LinearOptions(config.d_model, tgt_vocab).bias(false)));
-    torch::nn::init::xavier_uniform_(output_projection->weight);
+class RnnSeq2Seq final : public EncoderDecoder<RnnEncoder, RnnDecoder> {
+ public:
+  RnnSeq2Seq(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
+      : EncoderDecoder(config, src_vocab, tgt_vocab) {}
+
+  torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& tgt_in) override {
+    TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.size(0) == src.size(0), "forward: tgt_in must be [batch, tgt_len]");
+    const auto encoded = encode(src);
+    return project(decoder(tgt_embed(tgt_in), encoded.memory, encoded.src_pad_mask));  // [B, T, V]
   }
-}
 
-torch::Tensor RnnSeq2Seq::project(const torch::Tensor& hidden) {
-  if (output_projection) return output_projection(hidden);
-  return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
-}
-
-EncoderOutput RnnSeq2Seq::encode(const torch::Tensor& src) {
-  TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
-  EncoderOutput out;
-  out.src_pad_mask = src.eq(kPadId);                         // [B, S]
-  out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
-  return out;
-}
-
-torch::Tensor RnnSeq2Seq::forward(const torch::Tensor& src, const torch::Tensor& tgt_in) {
-  TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.size(0) == src.size(0), "forward: tgt_in must be [batch, tgt_len]");
-  const auto encoded = encode(src);
-  return project(decoder(tgt_embed(tgt_in), encoded.memory, encoded.src_pad_mask));  // [B, T, V]
-}
-
-DecoderCache RnnSeq2Seq::initial_cache(const EncoderOutput& encoded) {
-  DecoderCache cache;
-  const auto rows = encoded.memory.size(0);
-  cache.tensors[DecoderCache::kSourceRowKey] =
-      torch::arange(rows, torch::TensorOptions().dtype(torch::kLong).device(encoded.memory.device()));
-  cache.tensors[kKeys] = decoder->prepare_keys(encoded.memory).contiguous();
-  cache.tensors[kSrcBias] = padding_bias(encoded.src_pad_mask);
-  auto state = decoder->initial_state(encoded.memory, encoded.src_pad_mask);
-  cache.tensors["hidden"] = state.hidden.transpose(0, 1);  // [L, B, D] -> [B, L, D]
-  if (state.cell.defined()) cache.tensors["cell"] = state.cell.transpose(0, 1);
-  cache.tensors["feed"] = state.feed;
-  return cache;
-}
-
-torch::Tensor RnnSeq2Seq::step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) {
-  TORCH_CHECK(last_tokens.dim() == 1, "step: last_tokens must be [batch], got ", last_tokens.sizes());
-  RnnState state;
-  state.hidden = cache.tensors.at("hidden").transpose(0, 1).contiguous();  // [B, L, D] -> [L, B, D]
-  if (decoder->is_lstm()) state.cell = cache.tensors.at("cell").transpose(0, 1).contiguous();
-  state.feed = cache.tensors.at("feed");
-  torch::Tensor weights;
-  auto attentional = decoder->step(tgt_embed(last_tokens), state, cache.tensors.at(kKeys), encoded.memory,
-                                   cache.tensors.at(kSrcBias), cache.keep_attention ? &weights : nullptr);  // [B, D]
-  cache.tensors["hidden"] = state.hidden.transpose(0, 1);
-  if (state.cell.defined()) cache.tensors["cell"] = state.cell.transpose(0, 1);
-  cache.tensors["feed"] = state.feed;
-  cache.steps += 1;
-  if (cache.keep_attention) {
-    cache.attention_layers = weights.squeeze(2).unsqueeze(1);  // [B, 1, 1, S] -> [B, 1(L), 1(H), S]
-    cache.attention = weights.squeeze(2).squeeze(1);          // [B, S]
+  DecoderCache initial_cache(const EncoderOutput& encoded) override {
+    DecoderCache cache;
+    const auto rows = encoded.memory.size(0);
+    cache.tensors[DecoderCache::kSourceRowKey] =
+        torch::arange(rows, torch::TensorOptions().dtype(torch::kLong).device(encoded.memory.device()));
+    cache.tensors[kKeys] = decoder->prepare_keys(encoded.memory).contiguous();
+    cache.tensors[kSrcBias] = padding_bias(encoded.src_pad_mask);
+    auto state = decoder->initial_state(encoded.memory, encoded.src_pad_mask);
+    cache.tensors["hidden"] = state.hidden.transpose(0, 1);  // [L, B, D] -> [B, L, D]
+    if (state.cell.defined()) cache.tensors["cell"] = state.cell.transpose(0, 1);
+    cache.tensors["feed"] = state.feed;
+    return cache;
   }
-  return torch::log_softmax(project(attentional), /*dim=*/-1, torch::kFloat);  // [B, V]
-}
 
-AttentionMaps RnnSeq2Seq::attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) {
-  AttentionMaps maps;
-  const auto encoded = encode(src);
-  torch::Tensor weights;
-  decoder(tgt_embed(tgt_in), encoded.memory, encoded.src_pad_mask, &weights);
-  maps.cross.push_back(weights);  // [B, 1, T, S]
-  return maps;
+  torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) override {
+    TORCH_CHECK(last_tokens.dim() == 1, "step: last_tokens must be [batch], got ", last_tokens.sizes());
+    RnnState state;
+    state.hidden = cache.tensors.at("hidden").transpose(0, 1).contiguous();  // [B, L, D] -> [L, B, D]
+    if (decoder->is_lstm()) state.cell = cache.tensors.at("cell").transpose(0, 1).contiguous();
+    state.feed = cache.tensors.at("feed");
+    torch::Tensor weights;
+    auto attentional = decoder->step(tgt_embed(last_tokens), state, cache.tensors.at(kKeys), encoded.memory,
+                                     cache.tensors.at(kSrcBias), cache.keep_attention ? &weights : nullptr);  // [B, D]
+    cache.tensors["hidden"] = state.hidden.transpose(0, 1);
+    if (state.cell.defined()) cache.tensors["cell"] = state.cell.transpose(0, 1);
+    cache.tensors["feed"] = state.feed;
+    cache.steps += 1;
+    if (cache.keep_attention) {
+      cache.attention_layers = weights.squeeze(2).unsqueeze(1);  // [B, 1, 1, S] -> [B, 1(L), 1(H), S]
+      cache.attention = weights.squeeze(2).squeeze(1);          // [B, S]
+    }
+    return torch::log_softmax(project(attentional), /*dim=*/-1, torch::kFloat);  // [B, V]
+  }
+
+  // Only `cross` is filled: one entry [B, 1, T, S].
+  AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override {
+    AttentionMaps maps;
+    const auto encoded = encode(src);
+    torch::Tensor weights;
+    decoder(tgt_embed(tgt_in), encoded.memory, encoded.src_pad_mask, &weights);
+    maps.cross.push_back(weights);  // [B, 1, T, S]
+    return maps;
+  }
+};
+
+Seq2Seq make_rnn(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab) {
+  return std::make_shared<RnnSeq2Seq>(config, src_vocab, tgt_vocab);
 }
 
 }  // namespace nmt

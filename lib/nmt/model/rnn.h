@@ -1,7 +1,7 @@
 // The rnn architecture (model.arch = rnn) behind the Seq2Seq interface: a bidirectional LSTM/GRU
 // encoder (rnn_encoder.h) and a Luong-style attentional decoder with input feeding
-// (rnn_decoder.h), with the same embedding sharing/tying and attention scoring choices as the
-// transformer. model.heads, ff, positional* and norm do not apply (recurrence carries position).
+// (rnn_decoder.h), with the embedding sharing/tying of the Seq2Seq base (seq2seq.h) and the
+// attention scoring choices of the transformer. model.heads, ff, positional* and norm do not apply (recurrence carries position).
 //
 // Decoding cache (DecoderCache::tensors), every entry batch-first:
 //   hidden           [B, L, D]   recurrent hidden states (the RNN's [L, B, D], transposed)
@@ -12,36 +12,15 @@
 //   source_row       [B]         row -> source sentence
 #pragma once
 
-#include <torch/torch.h>
+#include <cstdint>
 
-#include "nmt/model/rnn_decoder.h"
-#include "nmt/model/rnn_encoder.h"
+#include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 
 namespace nmt {
 
-class RnnSeq2Seq : public Seq2SeqImpl {
- public:
-  // Throws ConfigError for inconsistent settings (odd d_model, shared embeddings over different
-  // vocabulary sizes, unknown choices).
-  RnnSeq2Seq(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
-
-  torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-  EncoderOutput encode(const torch::Tensor& src) override;
-  DecoderCache initial_cache(const EncoderOutput& encoded) override;
-  torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) override;
-  // Only `cross` is filled: one entry [B, 1, T, S].
-  AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-
-  // Attentional states [..., D] -> logits [..., V].
-  torch::Tensor project(const torch::Tensor& hidden);
-
- private:
-  torch::nn::Embedding src_embed{nullptr};
-  torch::nn::Embedding tgt_embed{nullptr};  // == src_embed (registered once) when shared
-  RnnEncoder encoder{nullptr};
-  RnnDecoder decoder{nullptr};
-  torch::nn::Linear output_projection{nullptr};  // untied only
-};
+// Throws ConfigError for inconsistent settings (odd d_model, shared embeddings over different
+// vocabulary sizes, unknown choices). attention_maps() fills only `cross`: one entry [B, 1, T, S].
+Seq2Seq make_rnn(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
 
 }  // namespace nmt

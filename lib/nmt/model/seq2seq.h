@@ -8,49 +8,18 @@
 
 #include <torch/torch.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "nmt/config/config.h"
+#include "nmt/config/special_ids.h"
+#include "nmt/model/decoder_cache.h"
 
 namespace nmt {
 
 struct EncoderOutput {
   torch::Tensor memory;        // [B, S, D] encoder states
   torch::Tensor src_pad_mask;  // [B, S] bool, true at padding
-};
-
-// Per-sequence decoding state, owned by the search loop and passed to step(). Every tensor has the
-// batch row as dim 0, so reorder() is one index_select per entry whatever the architecture keeps
-// (transformer: per-layer self-attention keys/values grown each step and cross-attention
-// keys/values computed once; rnn: hidden/cell states and the input-feeding vector).
-//
-// Entries named with kStaticPrefix depend only on the source sentence of their row (cross-attention
-// keys/values, the source mask): reorder() leaves them alone when every row keeps its source, which
-// is what beam search does at almost every step (it reorders beams within a sentence). The row ->
-// source map that proves it is the kSourceRowKey entry ([B] int64), set by initial_cache().
-//
-// Grouped static entries (an architecture opts in with `groupable`, the transformer does): when
-// consecutive rows share one source, as the K hypotheses of a sentence do in beam search, the
-// static entries and `encoded` keep ONE row per group of `group` consecutive cache rows instead of
-// a copy per row (row r reads static row r / group). reorder() keeps that layout whenever the new
-// rows come in equal runs of one source, and falls back to a row per row otherwise. So beam search
-// holds a sentence's cross-attention keys/values once, not K times, and step() must accept static
-// entries whose dim 0 divides the number of rows.
-struct DecoderCache {
-  static constexpr const char* kStaticPrefix = "static.";
-  static constexpr const char* kSourceRowKey = "source_row";
-
-  std::map<std::string, torch::Tensor> tensors;
-  int64_t steps = 0;  // target positions consumed so far
-  bool groupable = false;  // set by initial_cache(): step() reads grouped static entries
-  int64_t group = 1;       // cache rows per static row (and per row of `encoded`)
-  // When true, step() stores the cross-attention weights of this step, averaged over heads, of the
-  // last layer in `attention` ([B, S]) and per layer/head in `attention_layers` ([B, L, H, S]).
-  bool keep_attention = false;
-  torch::Tensor attention;
-  torch::Tensor attention_layers;
 };
 
 // Attention weights of a teacher-forced pass, for pictures and alignments.
@@ -73,9 +42,7 @@ class Seq2SeqImpl : public torch::nn::Module {
   virtual torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded,
                              DecoderCache& cache) = 0;
   // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output. The
-  // default index_selects dim 0 of every cache tensor and of `encoded`, skipping static entries and
-  // `encoded` when no row changes its source, and grouping them when the cache is groupable (see
-  // DecoderCache).
+  // default is reorder_cache_rows (decoder_cache.h).
   virtual void reorder(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices);
 
   // Teacher-forced pass that also returns every attention map (for `nmt attention`, reports).
@@ -88,11 +55,64 @@ class Seq2SeqImpl : public torch::nn::Module {
   // "transformer: 9.6M parameters (embeddings 2.1M, encoder 3.2M, decoder 4.3M)".
   std::string parameter_summary() const;
 
+  // Decoder states [..., D] -> logits [..., V] through the (possibly tied) output projection.
+  torch::Tensor project(const torch::Tensor& hidden);
+
  protected:
   Seq2SeqImpl(ModelConfig config, int64_t src_vocab, int64_t tgt_vocab)
       : config_(std::move(config)), src_vocab_(src_vocab), tgt_vocab_(tgt_vocab) {}
+
+  // The embedding tables and output projection every architecture shares.
+  //
+  // Embeddings: one table per side, or one shared table (model.share_embeddings, which needs equal
+  // vocabularies); the output projection reuses the target table when model.tie_embeddings.
+  // Tables are [vocab, D] with padding_idx kPadId, initialised N(0, D^-1/2) (scaled by sqrt(D) on
+  // input, so their rows start at unit norm and tied logits start at unit variance) with the
+  // padding row zero; the untied projection is Xavier.
+  //
+  // EncoderDecoder below calls register_embeddings() first and register_output_projection() after
+  // registering the encoder and decoder: that is the parameter order (and the random
+  // initialisation order) of every model file written so far.
+  //
+  // Registers src_embed and tgt_embed (the same table, registered once, when shared). Throws
+  // ConfigError for shared embeddings over different vocabulary sizes.
+  void register_embeddings();
+  // Registers output_projection [D] -> [V] unless the embeddings are tied.
+  void register_output_projection();
   ModelConfig config_;
   int64_t src_vocab_, tgt_vocab_;
+  torch::nn::Embedding src_embed{nullptr};
+  torch::nn::Embedding tgt_embed{nullptr};       // == src_embed (registered once) when shared
+  torch::nn::Linear output_projection{nullptr};  // untied only
+};
+
+// An architecture made of an Encoder (called as encoder(embedded [B, S, D], pad_mask [B, S]) ->
+// memory [B, S, D]) and a Decoder, both built from the ModelConfig, between the shared embeddings
+// and output projection. The transformer (transformer.cpp) and the rnn (rnn.cpp) derive from it.
+template <typename Encoder, typename Decoder>
+class EncoderDecoder : public Seq2SeqImpl {
+ public:
+  EncoderOutput encode(const torch::Tensor& src) override {
+    TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
+    EncoderOutput out;
+    out.src_pad_mask = src.eq(kPadId);                         // [B, S]
+    out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
+    return out;
+  }
+
+ protected:
+  // Registers src_embed, tgt_embed, encoder, decoder and output_projection, in this order.
+  EncoderDecoder(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
+      : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
+    TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
+    register_embeddings();
+    encoder = register_module("encoder", Encoder(config_));
+    decoder = register_module("decoder", Decoder(config_));
+    register_output_projection();
+  }
+
+  Encoder encoder{nullptr};
+  Decoder decoder{nullptr};
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;

@@ -1,9 +1,7 @@
 // The transformer encoder-decoder (Vaswani et al. 2017) behind the Seq2Seq interface.
 //
-// Embeddings: one table per side, or one shared table (share_embeddings, which needs equal
-// vocabularies); the output projection reuses the target table when tie_embeddings. Tables are
-// initialised N(0, D^-1/2) (scaled by sqrt(D) on input, so their rows start at unit norm and tied
-// logits start at unit variance) with the padding row zero; every projection matrix is Xavier.
+// Embedding sharing/tying and the output projection are the Seq2Seq base's (seq2seq.h); every
+// projection matrix is Xavier.
 //
 // Decoding cache (DecoderCache::tensors), every entry batch-first:
 //   decoder.<i>.self_keys / self_values             [B, H, t, d_k]  grown by one position per step
@@ -13,40 +11,15 @@
 // The cache is groupable: n = B / cache.group static rows (beam search keeps one per sentence).
 #pragma once
 
-#include <torch/torch.h>
+#include <cstdint>
 
-#include <string>
-
-#include "nmt/model/decoder.h"
-#include "nmt/model/encoder.h"
+#include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
 
 namespace nmt {
 
-class Seq2SeqTransformer : public Seq2SeqImpl {
- public:
-  // Throws ConfigError for inconsistent settings (heads not dividing d_model, shared embeddings
-  // over different vocabulary sizes, unknown choices).
-  Seq2SeqTransformer(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
-
-  torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-  EncoderOutput encode(const torch::Tensor& src) override;
-  DecoderCache initial_cache(const EncoderOutput& encoded) override;
-  torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded, DecoderCache& cache) override;
-  AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override;
-
-  // Decoder states [..., D] -> logits [..., V] through the (possibly tied) output projection.
-  torch::Tensor project(const torch::Tensor& hidden);
-
- private:
-  torch::nn::Embedding src_embed{nullptr};
-  torch::nn::Embedding tgt_embed{nullptr};  // == src_embed (registered once) when shared
-  TransformerEncoder encoder{nullptr};
-  TransformerDecoder decoder{nullptr};
-  torch::nn::Linear output_projection{nullptr};  // untied only
-};
-
-// An embedding table [vocab, D] with padding_idx = kPadId, initialised N(0, D^-1/2), pad row 0.
-torch::nn::Embedding make_embedding(int64_t vocab, int64_t d_model);
+// Throws ConfigError for inconsistent settings (heads not dividing d_model, shared embeddings
+// over different vocabulary sizes, unknown choices).
+Seq2Seq make_transformer(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab);
 
 }  // namespace nmt
