@@ -192,8 +192,7 @@ void run_train(TrainCommandOptions& o) {
         options, config.model.max_positions);
   }
 
-  Trainer trainer(config, run_dir, model, *batches);
-  trainer.set_distributed(*context);
+  Trainer trainer(config, run_dir, model, *batches, context.get());
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // the file's tensors are no longer needed
   // train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
@@ -208,10 +207,9 @@ void run_train(TrainCommandOptions& o) {
     }
   };
   if (validator) {
-    const torch::Device device(config.train.device);
     trainer.set_validation([&](const Seq2Seq& m) {
       refresh_report();
-      return validator->run(m, device, trainer.precision());
+      return validator->run(m, trainer.device(), trainer.precision());
     });
   } else if (!config.data.valid_src.empty()) {  // ranks > 0: validation is due, rank 0 runs it
     trainer.set_validation([](const Seq2Seq&) -> ValidationResult {

@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/metrics_log_reader.h"
 #include "support/run_command.h"
 #include "support/synthetic_corpus.h"
 
 namespace nmt {
 namespace {
 
+using test::metrics_events;
 namespace fs = std::filesystem;
 using test::run_nmt;
 
@@ -30,16 +32,6 @@ void write_corpus(const test::TempDir& dir) {
   test::write_file(dir / "train.de", tgt);
   test::write_file(dir / "val.en", vsrc);
   test::write_file(dir / "val.de", vtgt);
-}
-
-std::vector<nlohmann::json> events(const std::string& run, const std::string& kind) {
-  std::ifstream in(run + "/metrics.jsonl");
-  std::vector<nlohmann::json> found;
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line);
-    if (j["event"] == kind) found.push_back(j);
-  }
-  return found;
 }
 
 size_t count(const std::string& text, const std::string& what) {
@@ -67,20 +59,20 @@ TEST(DistributedTrainCli, TwoLocalRanksTrainOneModelAndRankZeroWritesTheRunOnce)
   for (const char* file : {"config.json", "spm.model", "checkpoints/step-0000002.pt", "checkpoints/step-0000004.pt",
                            "checkpoints/last.pt", "checkpoints/best.pt"})
     EXPECT_TRUE(fs::exists(run + "/" + file)) << file;
-  EXPECT_EQ(events(run, "start").size(), 1u);
-  EXPECT_EQ(events(run, "stop").size(), 1u);
-  EXPECT_EQ(events(run, "train").size(), 4u);
-  EXPECT_EQ(events(run, "valid").size(), 2u);
+  EXPECT_EQ(metrics_events(run, "start").size(), 1u);
+  EXPECT_EQ(metrics_events(run, "stop").size(), 1u);
+  EXPECT_EQ(metrics_events(run, "train").size(), 4u);
+  EXPECT_EQ(metrics_events(run, "valid").size(), 2u);
   EXPECT_EQ(count(test::read_file(run + "/train.log"), "training stopped at step 4"), 1u);
 
   const auto resumed = run_nmt("train --nproc 2 --resume " + run + " --set train.max_steps=6 --threads 1");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming at step 4"), std::string::npos) << resumed.err;
   EXPECT_NE(resumed.err.find("the parameters of all 2 ranks are identical"), std::string::npos) << resumed.err;
-  const auto stops = events(run, "stop");
+  const auto stops = metrics_events(run, "stop");
   ASSERT_EQ(stops.size(), 2u);
   EXPECT_EQ(stops[1]["step"], 6);
-  EXPECT_EQ(events(run, "train").size(), 6u);
+  EXPECT_EQ(metrics_events(run, "train").size(), 6u);
 }
 
 TEST(DistributedTrainCli, NprocRefusesRankFlagsOfAnotherJob) {

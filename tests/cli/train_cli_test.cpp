@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/metrics_log_reader.h"
 #include "support/run_command.h"
 #include "support/synthetic_corpus.h"
 
 namespace nmt {
 namespace {
 
+using test::metrics_events;
 namespace fs = std::filesystem;
 using test::run_nmt;
 
@@ -39,16 +41,6 @@ std::string train_args(const test::TempDir& dir, const std::string& run) {
          " --set train.valid_every=3 --set train.log_every=2 --threads 1";
 }
 
-std::vector<nlohmann::json> events(const std::string& run, const std::string& kind) {
-  std::ifstream in(run + "/metrics.jsonl");
-  std::vector<nlohmann::json> found;
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line);
-    if (j["event"] == kind) found.push_back(j);
-  }
-  return found;
-}
-
 TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   test::TempDir dir;
   write_corpus(dir);
@@ -63,11 +55,11 @@ TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   for (const char* file : {"spm.model", "spm.vocab", "checkpoints/last.pt", "checkpoints/best.pt",
                            "checkpoints/step-0000003.pt", "checkpoints/step-0000006.pt", "train.log"})
     EXPECT_TRUE(fs::exists(run + "/" + file)) << file;
-  const auto train = events(run, "train");
+  const auto train = metrics_events(run, "train");
   ASSERT_EQ(train.size(), 3u);
   for (const char* key : {"step", "epoch", "loss", "ppl", "lr", "tgt_tokens_per_s", "elapsed_s"})
     EXPECT_TRUE(train.back().contains(key)) << key;
-  const auto valid = events(run, "valid");
+  const auto valid = metrics_events(run, "valid");
   ASSERT_EQ(valid.size(), 2u);
   EXPECT_EQ(valid[1]["step"], 6);
   EXPECT_NE(valid[1]["signature"].get<std::string>().find("nrefs:1"), std::string::npos);
@@ -77,7 +69,7 @@ TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   const auto resumed = run_nmt("train --resume " + run + " --set train.max_steps=8 --set train.report=true --threads 1");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming at step 6"), std::string::npos) << resumed.err;
-  const auto stops = events(run, "stop");
+  const auto stops = metrics_events(run, "stop");
   ASSERT_EQ(stops.size(), 2u);
   EXPECT_EQ(stops[1]["step"], 8);
   EXPECT_TRUE(fs::exists(run + "/checkpoints/step-0000008.pt"));

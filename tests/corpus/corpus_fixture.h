@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nmt/corpus/batch.h"
+#include "nmt/corpus/token_batcher.h"
 #include "nmt/text/tokenizer.h"
 #include "nmt/text/vocab_trainer.h"
 #include "support/run_command.h"
@@ -88,6 +89,19 @@ inline std::map<int64_t, int> id_counts(const std::vector<Batch>& batches) {
   for (const auto& b : batches)
     for (int64_t id : b.ids) ++counts[id];
   return counts;
+}
+
+// TokenBatcher's fixed-order mode: no shuffling, no length filters, empty lines kept (each line a
+// row, ids = line numbers - 1), the default data.* budget unless given.
+inline BatcherOptions fixed_order_options(int64_t batch_tokens = DataConfig().batch_tokens) {
+  BatcherOptions o;
+  o.batch_tokens = batch_tokens;
+  o.max_length = 0;
+  o.max_length_ratio = 0;
+  o.skip_empty = false;
+  o.shuffle = false;
+  o.name = "valid";
+  return o;
 }
 
 }  // namespace nmt::test

@@ -67,7 +67,7 @@ TEST_F(Multi30k, DefaultBudgetPadsLessThanTenPercent) {
 TEST(Multi30kValid, ValidationSetKeepsEveryLine) {
   if (!std::filesystem::exists(kData + "/val.en.gz")) GTEST_SKIP() << kData << "/val.en.gz not found";
   nmt::TokenBatcher valid(kData + "/val.en.gz", kData + "/val.de.gz", shared_tokenizer(), shared_tokenizer(),
-                          nmt::validation_batcher_options(nmt::DataConfig()));
+                          fixed_order_options());
   const auto counts = id_counts(drain(valid));
   EXPECT_EQ(counts.size(), 1014u);
   EXPECT_EQ(counts.begin()->first, 0);

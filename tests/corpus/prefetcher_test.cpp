@@ -128,12 +128,31 @@ TEST(Prefetcher, WorkerErrorsAreRethrownInTheConsumer) {
   EXPECT_EQ(p.next()->ids[0], 2000);
 }
 
+// Seconds `f` takes.
+template <typename F>
+double seconds_to(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 TEST(Prefetcher, DestructionWhileTheWorkerWaitsIsClean) {
   for (int i = 0; i < 20; ++i) {
-    Prefetcher p(std::make_unique<CountingSource>(1000), 1);
-    p.next();  // the worker now blocks on the full queue
+    auto owned = std::make_unique<CountingSource>(1000);
+    const CountingSource& source = *owned;
+    auto p = std::make_unique<Prefetcher>(std::move(owned), 1);
+    ASSERT_TRUE(p->next());
+    // The worker refills the one-batch queue (a second source call), then blocks on it: it
+    // makes no third call however long it is left.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (source.calls < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_EQ(source.calls, 2) << "the worker should wait on the full queue";
+    EXPECT_LT(seconds_to([&] { p.reset(); }), 5.0) << "the destructor must wake and join the waiting worker";
   }
-  Prefetcher never_started(std::make_unique<CountingSource>(3), 2);
+  auto never_started = std::make_unique<Prefetcher>(std::make_unique<CountingSource>(3), 2);
+  EXPECT_LT(seconds_to([&] { never_started.reset(); }), 5.0);
 }
 
 }  // namespace
@@ -143,9 +162,10 @@ TEST(Prefetcher, DestructionWhileTheWorkerWaitsIsClean) {
 
 namespace {
 
-TEST(DataSources, TrainingAndValidationFromTheDataSection) {
+// (The validation set is not a BatchSource: read_validation_set and the Validator, tested in
+// tests/training/validator_test.cpp, read and batch it.)
+TEST(DataSources, TrainingBatchesFromTheDataSection) {
   const auto train = write_corpus("ds_train", synthetic_pairs(600, 20, 41));
-  const auto valid = write_corpus("ds_valid", synthetic_pairs(50, 20, 42));
   nmt::DataConfig data;
   data.train_src = train.first;
   data.train_tgt = train.second;
@@ -153,18 +173,12 @@ TEST(DataSources, TrainingAndValidationFromTheDataSection) {
   data.prefetch = 3;
   nmt::Vocabularies vocab;
   vocab.src = vocab.tgt = shared_tokenizer();
-  EXPECT_EQ(nmt::make_validation_batches(data, vocab), nullptr);
   auto batches = nmt::make_training_batches(data, vocab, 7);
   const auto epoch = drain(*batches);
   EXPECT_EQ(id_counts(epoch).size(), 600u);
   auto& batcher = dynamic_cast<nmt::TokenBatcher&>(batches->source());
   EXPECT_EQ(batcher.stats().pairs_kept, 600);
   EXPECT_EQ(batcher.options().batch_tokens, 500);
-  data.valid_src = valid.first;
-  EXPECT_THROW(nmt::make_validation_batches(data, vocab), nmt::ConfigError);
-  data.valid_tgt = valid.second;
-  auto validation = nmt::make_validation_batches(data, vocab);
-  EXPECT_EQ(id_counts(drain(*validation)).size(), 50u);
   data.train_src.clear();
   EXPECT_THROW(nmt::make_training_batches(data, vocab, 7), nmt::ConfigError);
 }

@@ -230,13 +230,11 @@ TEST(TokenBatcher, LengthAndEmptyFiltersAreCounted) {
   expect_each_kept_pair_once(drain(batcher), batcher);
 }
 
-TEST(TokenBatcher, ValidationKeepsEveryLineInAFixedOrder) {
+TEST(TokenBatcher, FixedOrderKeepsEveryLine) {
   auto pairs = synthetic_pairs(500, 30, 8);
   pairs[17] = {"", ""};
   const auto files = write_corpus("valid", pairs);
-  nmt::DataConfig data;
-  data.batch_tokens = 300;
-  const auto options = nmt::validation_batcher_options(data);
+  const auto options = fixed_order_options(300);
   TokenBatcher a(files.first, files.second, shared_tokenizer(), shared_tokenizer(), options);
   const auto first = drain(a);
   a.seek({2, 0});

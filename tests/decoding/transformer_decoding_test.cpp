@@ -14,6 +14,7 @@
 #include "nmt/decoding/search.h"
 #include "nmt/decoding/translator.h"
 #include "nmt/model/seq2seq.h"
+#include "support/tiny_config.h"
 
 using namespace nmt;
 using namespace nmt::test;
@@ -27,23 +28,11 @@ constexpr int64_t kVocab = 24;
 // on a trained model (test_cli TrainedModelCli).
 constexpr double kRandomTol = 2e-3;
 
-ModelConfig tiny_config() {
-  ModelConfig c;
-  c.d_model = 32;
-  c.heads = 4;
-  c.ff = 64;
-  c.encoder_layers = 2;
-  c.decoder_layers = 2;
-  c.dropout = 0.0;
-  c.max_positions = 64;
-  return c;
-}
-
 // A random model made decisive (weights x3), so float rounding differences between batch shapes
 // do not flip near-tied tokens.
 Seq2Seq random_model(uint64_t seed) {
   torch::manual_seed(seed);
-  Seq2Seq model = make_model(tiny_config(), kVocab, kVocab);
+  Seq2Seq model = make_model(tiny_model_config(), kVocab, kVocab);
   torch::NoGradGuard no_grad;
   for (auto& p : model->parameters()) p.mul_(3.0);
   model->eval();
@@ -136,7 +125,7 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
   // Teach a tiny transformer to reverse sequences for a few hundred Adam steps, then compare
   // searches on held-out inputs.
   torch::manual_seed(11);
-  ModelConfig c = tiny_config();
+  ModelConfig c = tiny_model_config();
   c.encoder_layers = c.decoder_layers = 1;
   Seq2Seq model = make_model(c, kVocab, kVocab);
   model->train();
@@ -186,7 +175,7 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
 // The same searches drive the RNN through the same interface: nothing in decoding asks which
 // architecture it runs.
 TEST(RnnDecoding, BeamOneEqualsGreedyScoresEqualForcedDecodingAndBatchesDoNotMatter) {
-  ModelConfig c = tiny_config();
+  ModelConfig c = tiny_model_config();
   c.arch = "rnn";
   c.encoder_layers = c.decoder_layers = 1;
   torch::manual_seed(13);

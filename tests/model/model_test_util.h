@@ -9,25 +9,14 @@
 #include "nmt/config/config.h"
 #include "nmt/config/special_ids.h"
 #include "nmt/model/seq2seq.h"
+#include "support/tiny_config.h"
 
 namespace nmt::test {
 
 constexpr int64_t kTinyVocab = 23;
 
-// A tiny, dropout-free model config (d 32, 4 heads, 2+2 layers).
-inline ModelConfig tiny_config(const std::string& arch = "transformer") {
-  ModelConfig c;
-  c.arch = arch;
-  c.d_model = 32;
-  c.heads = 4;
-  c.ff = 64;
-  c.encoder_layers = 2;
-  c.decoder_layers = 2;
-  c.dropout = 0.0;
-  c.attention_dropout = 0.0;
-  c.max_positions = 64;
-  return c;
-}
+// The shared tiny, dropout-free model config (support/tiny_config.h), under the model tests' name.
+inline ModelConfig tiny_config(const std::string& arch = "transformer") { return tiny_model_config(arch); }
 
 // Random token ids in [4, vocab) (no reserved ids), [rows, len].
 inline torch::Tensor random_tokens(int64_t rows, int64_t len, int64_t vocab = kTinyVocab) {

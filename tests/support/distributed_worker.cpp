@@ -206,8 +206,7 @@ int run_trainer(const std::vector<std::string>& a) {
     torch::manual_seed(static_cast<uint64_t>(1 + context.rank()));  // different: rank 0's must win
     model = nmt::make_model(config.model, nmt::test::kReversalVocab, nmt::test::kReversalVocab);
   }
-  nmt::Trainer trainer(config, run_dir, model, mine);
-  trainer.set_distributed(context);
+  nmt::Trainer trainer(config, run_dir, model, mine, &context);
   if (checkpoint) trainer.resume(*checkpoint);
   int validations = 0;
   if (valid_every > 0)

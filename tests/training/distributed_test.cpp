@@ -55,6 +55,23 @@ TEST(DistributedOptions, ReadsTorchrunEnvironmentAndRejectsBadValues) {
   EXPECT_EQ(distributed_options_from_env().world_size, 1);
 }
 
+// Each rank on a machine trains on its own GPU: "cuda" is cuda:LOCAL_RANK (no GPU needed to say so).
+TEST(DistributedOptions, RankDeviceIsTheLocalRanksGpu) {
+  EXPECT_EQ(rank_device("cpu", 3), torch::Device(torch::kCPU));
+  EXPECT_EQ(rank_device("cuda", 0), torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(rank_device("cuda", 3), torch::Device(torch::kCUDA, 3));
+  EXPECT_EQ(rank_device("cuda", -1), torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(rank_device("cuda:1", 3), torch::Device(torch::kCUDA, 1)) << "an explicit index is kept";
+
+  DistributedOptions options;
+  options.device = "cuda";
+  options.rank = 0;
+  options.local_rank = 2;
+  EXPECT_EQ(DistributedContext(options).model_device(), torch::Device(torch::kCUDA, 2));
+  options.local_rank = -1;  // unset: the rank
+  EXPECT_EQ(DistributedContext(options).model_device(), torch::Device(torch::kCUDA, 0));
+}
+
 TEST(DistributedContext, SingleProcessIsANoOp) {
   DistributedContext context;
   EXPECT_FALSE(context.active());

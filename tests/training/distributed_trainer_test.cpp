@@ -12,25 +12,17 @@
 
 #include "nmt/training/launcher.h"
 #include "support/child_process.h"
+#include "support/metrics_log_reader.h"
 #include "training/distributed_support.h"
 
 namespace nmt {
 namespace {
 
+using test::metrics_events;
 using std::chrono::milliseconds;
 using test::ChildProcess;
 using test::TempDir;
 using namespace test::distributed;
-
-std::vector<nlohmann::json> events_of(const std::string& run_dir, const std::string& kind) {
-  std::ifstream in(run_dir + "/metrics.jsonl");
-  std::vector<nlohmann::json> events;
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line);
-    if (j["event"] == kind) events.push_back(j);
-  }
-  return events;
-}
 
 // The worker's trainer mode: the reversal task, validation (a 300 ms stand-in) every 4 steps.
 std::vector<std::string> trainer_args(const std::string& run_dir, int steps, int accumulate,
@@ -75,15 +67,15 @@ TEST(DistributedTrainer, TwoRanksEqualOneProcessAccumulatingTheirBatches) {
   EXPECT_NE(rank1.out().find("stopped at step 10 epoch 2 batch 2 validations 0"), std::string::npos) << rank1.out();
 
   // The same losses and token counts were logged, from the sums over both ranks.
-  const auto single_train = events_of(single_dir.path, "train"), job_train = events_of(job_dir.path, "train");
+  const auto single_train = metrics_events(single_dir.path, "train"), job_train = metrics_events(job_dir.path, "train");
   ASSERT_EQ(job_train.size(), 10u);
   ASSERT_EQ(single_train.size(), job_train.size());
   for (size_t i = 0; i < job_train.size(); ++i)
     EXPECT_NEAR(job_train[i]["loss"].get<double>(), single_train[i]["loss"].get<double>(), 1e-4) << "event " << i;
   // Written once: one start, one stop, rank 0's validations only, one final checkpoint.
-  EXPECT_EQ(events_of(job_dir.path, "start").size(), 1u);
-  EXPECT_EQ(events_of(job_dir.path, "stop").size(), 1u);
-  EXPECT_EQ(events_of(job_dir.path, "valid").size(), 3u);  // steps 4, 8 and the end
+  EXPECT_EQ(metrics_events(job_dir.path, "start").size(), 1u);
+  EXPECT_EQ(metrics_events(job_dir.path, "stop").size(), 1u);
+  EXPECT_EQ(metrics_events(job_dir.path, "valid").size(), 3u);  // steps 4, 8 and the end
   EXPECT_TRUE(std::filesystem::exists(job_dir / "checkpoints/last.pt"));
   std::ifstream log(job_dir / "train.log");
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
@@ -108,7 +100,7 @@ TEST(DistributedTrainer, ResumedJobEndsWithTheParametersOfAStraightOne) {
   EXPECT_EQ(max_abs_diff(load_params(logs / "resumed0.pt"), straight), 0.0);
   EXPECT_EQ(max_abs_diff(load_params(logs / "resumed1.pt"), straight), 0.0);
   EXPECT_GT(max_abs_diff(load_params(logs / "first0.pt"), straight), 1e-4);  // the second half trained
-  EXPECT_EQ(events_of(resumed_dir.path, "start").size(), 2u);  // one per run, both from rank 0
+  EXPECT_EQ(metrics_events(resumed_dir.path, "start").size(), 2u);  // one per run, both from rank 0
 }
 
 }  // namespace

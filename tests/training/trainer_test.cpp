@@ -9,11 +9,13 @@
 #include "nmt/training/trainer.h"
 #include "nmt/util/log.h"
 #include "reversal_task.h"
+#include "support/metrics_log_reader.h"
 #include "support/run_command.h"
 
 namespace nmt {
 namespace {
 
+using test::metrics_events;
 namespace fs = std::filesystem;
 
 Seq2Seq fresh_model(const Config& config, int64_t seed) {
@@ -32,16 +34,6 @@ struct QuietLog {
   QuietLog() { log::set_level(log::Level::warn); }
   ~QuietLog() { log::set_level(log::Level::info); }
 };
-
-std::vector<nlohmann::json> read_events(const std::string& run_dir, const std::string& kind) {
-  std::ifstream in(run_dir + "/metrics.jsonl");
-  std::vector<nlohmann::json> events;
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line);
-    if (j["event"] == kind) events.push_back(j);
-  }
-  return events;
-}
 
 double mean_loss(const std::vector<nlohmann::json>& events, size_t begin, size_t end) {
   double sum = 0;
@@ -63,7 +55,7 @@ TEST(Trainer, LossFallsOnTheReversalTask) {
   const TrainResult result = trainer.train();
   EXPECT_EQ(result.reason, StopReason::max_steps);
   EXPECT_EQ(result.state.step, 150);
-  const auto events = read_events(dir.path, "train");
+  const auto events = metrics_events(dir.path, "train");
   ASSERT_EQ(events.size(), 15u);
   const double first = events.front()["loss"], last = events.back()["loss"];
   // Uniform guessing over 14 ids costs log(14) = 2.64 nats; reversal is learnable, so the loss
@@ -149,7 +141,7 @@ TEST(Trainer, EarlyStoppingFiresAfterPatienceValidationsWithoutImprovement) {
   EXPECT_EQ(result.state.best_step, 4);
   EXPECT_EQ(result.state.bad_validations, 3);
   EXPECT_EQ(load_checkpoint(dir / "checkpoints/best.pt").state.step, 4);
-  const auto valid = read_events(dir.path, "valid");
+  const auto valid = metrics_events(dir.path, "valid");
   ASSERT_EQ(valid.size(), 5u);
   EXPECT_EQ(valid[1]["best"], true);
   EXPECT_EQ(valid[2]["best"], false);
@@ -187,7 +179,7 @@ TEST(Trainer, ANonFiniteLossSkipsThatUpdateOnly) {
   EXPECT_EQ(result.state.step, 4);
   EXPECT_EQ(poisoned, 2);
   for (const auto& p : trainer.model()->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
-  EXPECT_EQ(read_events(dir.path, "nonfinite").size(), 1u);
+  EXPECT_EQ(metrics_events(dir.path, "nonfinite").size(), 1u);
 }
 
 TEST(Trainer, TooManyNonFiniteLossesInARowStopWithTheLastCheckpointIntact) {
@@ -243,7 +235,7 @@ TEST(Trainer, AnInterruptFinishesTheUpdateSavesAndStops) {
   EXPECT_EQ(result.reason, StopReason::interrupted);
   EXPECT_EQ(result.state.step, 3);
   EXPECT_EQ(load_checkpoint(dir / "checkpoints/last.pt").state.step, 3);
-  const auto stops = read_events(dir.path, "stop");
+  const auto stops = metrics_events(dir.path, "stop");
   ASSERT_EQ(stops.size(), 1u);
   EXPECT_EQ(stops[0]["reason"], "interrupted");
   EXPECT_NE(test::read_file(dir / "train.log").find("nmt train --resume " + dir.path), std::string::npos);

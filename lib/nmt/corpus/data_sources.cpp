@@ -12,12 +12,4 @@ std::unique_ptr<Prefetcher> make_training_batches(const DataConfig& data, const 
   return std::make_unique<Prefetcher>(std::move(batcher), data.prefetch);
 }
 
-std::unique_ptr<TokenBatcher> make_validation_batches(const DataConfig& data, const Vocabularies& vocab) {
-  if (data.valid_src.empty()) return nullptr;
-  if (data.valid_tgt.empty())
-    throw ConfigError("data.valid_src is set but data.valid_tgt is empty (validation needs references)");
-  return std::make_unique<TokenBatcher>(data.valid_src, data.valid_tgt, vocab.src, vocab.tgt,
-                                        validation_batcher_options(data));
-}
-
 }  // namespace nmt

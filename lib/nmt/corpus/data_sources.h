@@ -1,5 +1,6 @@
-// The two BatchSources a training run needs, built from the data section of its config: what the
-// trainer and validator call instead of wiring TokenBatcher and Prefetcher themselves.
+// The BatchSource a training run trains on, built from the data section of its config: what
+// `nmt train` calls instead of wiring TokenBatcher and Prefetcher itself. (The validation set is
+// read by read_validation_set and batched by the Validator: training/validator.h.)
 #pragma once
 
 #include <cstdint>
@@ -17,9 +18,5 @@ namespace nmt {
 // The TokenBatcher (stats, padding) is reachable as source() of the result.
 std::unique_ptr<Prefetcher> make_training_batches(const DataConfig& data, const Vocabularies& vocab, uint64_t seed,
                                                   int64_t rank = 0, int64_t world_size = 1);
-
-// data.valid_src/valid_tgt in a fixed length order, every line kept (ids = line numbers - 1);
-// nullptr when data.valid_src is empty.
-std::unique_ptr<TokenBatcher> make_validation_batches(const DataConfig& data, const Vocabularies& vocab);
 
 }  // namespace nmt

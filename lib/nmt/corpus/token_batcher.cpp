@@ -50,19 +50,6 @@ BatcherOptions training_batcher_options(const DataConfig& data, uint64_t seed, i
   return o;
 }
 
-BatcherOptions validation_batcher_options(const DataConfig& data) {
-  BatcherOptions o;
-  o.batch_tokens = data.batch_tokens;
-  o.max_length = 0;
-  o.max_length_ratio = 0;
-  o.skip_empty = false;
-  o.skip_invalid_utf8 = data.invalid_utf8 == "skip";
-  o.shuffle_buffer = data.shuffle_buffer;
-  o.shuffle = false;
-  o.name = "valid";
-  return o;
-}
-
 TokenBatcher::TokenBatcher(const std::string& src_path, const std::string& tgt_path,
                            std::shared_ptr<const Tokenizer> src_tokenizer,
                            std::shared_ptr<const Tokenizer> tgt_tokenizer, BatcherOptions options)

@@ -39,7 +39,7 @@ struct BatcherOptions {
   bool skip_empty = true;           // drop pairs with an empty side (else they batch as EOS only)
   bool skip_invalid_utf8 = false;   // drop and count invalid UTF-8 instead of failing
   int64_t shuffle_buffer = 1000000; // pairs per window; a corpus within one window stays in memory
-  bool shuffle = true;              // false: fixed length order, no randomness (validation)
+  bool shuffle = true;              // false: fixed length order, no randomness
   double sampling_alpha = 0.0;      // > 0: resample segmentations every epoch (subword regularization)
   uint64_t seed = 1234;             // with the epoch, fixes shuffling and sampling
   int64_t rank = 0;                 // this process's shard, in [0, world_size)
@@ -50,9 +50,6 @@ struct BatcherOptions {
 // Options for training batches from the data section (plus the run's seed and this rank).
 BatcherOptions training_batcher_options(const DataConfig& data, uint64_t seed, int64_t rank = 0,
                                         int64_t world_size = 1);
-// Options for validation: fixed order, no length filters and no empty-line dropping (every line
-// gets a batch row, so translations can be put back in order), same budget.
-BatcherOptions validation_batcher_options(const DataConfig& data);
 
 class TokenBatcher : public BatchSource {
  public:

@@ -115,21 +115,17 @@ Geometry compute(const Matrix& m, const HeatmapOptions& o) {
   return g;
 }
 
-}  // namespace
+std::string c(double v) { return format_coord(v); }
 
-HeatmapLayout heatmap_layout(const Matrix& values, const HeatmapOptions& options) {
-  return compute(values, options).layout;
+// Where `v` lies in the palette's range, 0..1.
+double palette_position(const Geometry& g, float v) {
+  return (static_cast<double>(v) - g.vmin) / (static_cast<double>(g.vmax) - g.vmin);
 }
 
-std::string svg_heatmap(const Matrix& m, const HeatmapOptions& o) {
-  const Geometry g = compute(m, o);
+// The <svg> element, the colour bar's gradient, a white background, the title and axis titles.
+void write_header(std::ostream& s, const Matrix& m, const Geometry& g, const HeatmapOptions& o, const std::string& id) {
   const HeatmapLayout& L = g.layout;
   const double fs = o.font_size;
-  const std::string id = escape_xml(o.id);
-  const auto t_of = [&](float v) { return (static_cast<double>(v) - g.vmin) / (static_cast<double>(g.vmax) - g.vmin); };
-  const auto c = [](double v) { return format_coord(v); };
-
-  std::ostringstream s;
   s << "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" id=\"" << id
     << "\" width=\"" << c(L.width) << "\" height=\"" << c(L.height) << "\" viewBox=\"0 0 " << c(L.width) << ' '
     << c(L.height) << "\" font-family=\"sans-serif\" font-size=\"" << c(fs) << "\">\n";
@@ -151,80 +147,96 @@ std::string svg_heatmap(const Matrix& m, const HeatmapOptions& o) {
   if (!o.row_axis_title.empty())
     s << "<text class=\"axis-title\" transform=\"translate(" << c(kPad + fs) << ',' << c(L.cells_y + cells_h / 2)
       << ") rotate(-90)\" text-anchor=\"middle\" font-style=\"italic\">" << escape_xml(o.row_axis_title) << "</text>\n";
+}
 
-  // Cells.
-  s << "<g class=\"cells\">\n";
-  if (static_cast<long long>(m.rows) * m.cols > o.max_vector_cells) {
-    std::vector<Rgb> pixels(m.values.size());
-    for (size_t i = 0; i < m.values.size(); ++i)
-      pixels[i] = std::isfinite(m.values[i]) ? viridis(t_of(m.values[i])) : Rgb{224, 224, 224};
-    s << "<image x=\"" << c(L.cells_x) << "\" y=\"" << c(L.cells_y) << "\" width=\"" << c(cells_w) << "\" height=\""
-      << c(cells_h) << "\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" xlink:href=\""
-      << png_data_uri(m.cols, m.rows, pixels) << "\"/>\n";
-  } else {
-    const double vfs = std::min(fs * 0.85, o.cell_width / 2.6);
-    for (int64_t r = 0; r < m.rows; ++r) {
-      for (int64_t col = 0; col < m.cols; ++col) {
-        const float v = m.at(r, col);
-        const bool finite = std::isfinite(v);
-        const Rgb fill = finite ? viridis(t_of(v)) : Rgb{224, 224, 224};
-        const double x = L.cells_x + static_cast<double>(col) * o.cell_width;
-        const double y = L.cells_y + static_cast<double>(r) * o.cell_height;
-        s << "<rect x=\"" << c(x) << "\" y=\"" << c(y) << "\" width=\"" << c(o.cell_width) << "\" height=\""
-          << c(o.cell_height) << "\" fill=\"" << hex(fill) << '"';
-        if (o.tooltips) {
-          s << "><title>";
-          s << escape_xml(g.rows.empty() ? "row " + std::to_string(r) : g.rows[r]) << " / "
-            << escape_xml(g.cols.empty() ? "column " + std::to_string(col) : g.cols[col]) << ": "
-            << (finite ? format_coord(v, 3) : std::string("masked")) << "</title></rect>";
-        } else {
-          s << "/>";
-        }
-        if (o.show_values && finite)
-          s << "<text x=\"" << c(x + o.cell_width / 2) << "\" y=\"" << c(y + o.cell_height / 2)
-            << "\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"" << c(vfs) << "\" fill=\""
-            << hex(contrasting_text(fill)) << "\">" << format_coord(v, 2) << "</text>";
-        s << '\n';
+// The cells as one pixel image (PNG): for matrices over o.max_vector_cells.
+void write_cell_image(std::ostream& s, const Matrix& m, const Geometry& g, const HeatmapOptions& o) {
+  const HeatmapLayout& L = g.layout;
+  const double cells_w = static_cast<double>(m.cols) * o.cell_width;
+  const double cells_h = static_cast<double>(m.rows) * o.cell_height;
+  std::vector<Rgb> pixels(m.values.size());
+  for (size_t i = 0; i < m.values.size(); ++i)
+    pixels[i] = std::isfinite(m.values[i]) ? viridis(palette_position(g, m.values[i])) : Rgb{224, 224, 224};
+  s << "<image x=\"" << c(L.cells_x) << "\" y=\"" << c(L.cells_y) << "\" width=\"" << c(cells_w) << "\" height=\""
+    << c(cells_h) << "\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" xlink:href=\""
+    << png_data_uri(m.cols, m.rows, pixels) << "\"/>\n";
+}
+
+// The cells as one <rect> each, with a tooltip and the value printed on it when asked.
+void write_cell_rects(std::ostream& s, const Matrix& m, const Geometry& g, const HeatmapOptions& o) {
+  const HeatmapLayout& L = g.layout;
+  const double fs = o.font_size;
+  const double vfs = std::min(fs * 0.85, o.cell_width / 2.6);
+  for (int64_t r = 0; r < m.rows; ++r) {
+    for (int64_t col = 0; col < m.cols; ++col) {
+      const float v = m.at(r, col);
+      const bool finite = std::isfinite(v);
+      const Rgb fill = finite ? viridis(palette_position(g, v)) : Rgb{224, 224, 224};
+      const double x = L.cells_x + static_cast<double>(col) * o.cell_width;
+      const double y = L.cells_y + static_cast<double>(r) * o.cell_height;
+      s << "<rect x=\"" << c(x) << "\" y=\"" << c(y) << "\" width=\"" << c(o.cell_width) << "\" height=\""
+        << c(o.cell_height) << "\" fill=\"" << hex(fill) << '"';
+      if (o.tooltips) {
+        s << "><title>";
+        s << escape_xml(g.rows.empty() ? "row " + std::to_string(r) : g.rows[r]) << " / "
+          << escape_xml(g.cols.empty() ? "column " + std::to_string(col) : g.cols[col]) << ": "
+          << (finite ? format_coord(v, 3) : std::string("masked")) << "</title></rect>";
+      } else {
+        s << "/>";
       }
+      if (o.show_values && finite)
+        s << "<text x=\"" << c(x + o.cell_width / 2) << "\" y=\"" << c(y + o.cell_height / 2)
+          << "\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"" << c(vfs) << "\" fill=\""
+          << hex(contrasting_text(fill)) << "\">" << format_coord(v, 2) << "</text>";
+      s << '\n';
     }
+  }
+}
+
+// Row labels, right-aligned against the cells.
+void write_row_labels(std::ostream& s, const Matrix& m, const Geometry& g, const HeatmapOptions& o) {
+  const HeatmapLayout& L = g.layout;
+  const double fs = o.font_size;
+  if (g.rows.empty()) return;
+  s << "<g class=\"row-labels\" text-anchor=\"end\" dominant-baseline=\"central\">\n";
+  const int64_t stride = o.row_label_stride > 0 ? o.row_label_stride : label_stride(fs * 1.1, o.cell_height);
+  for (int64_t r = 0; r < m.rows; r += stride)
+    s << "<text x=\"" << c(L.cells_x - 6) << "\" y=\"" << c(L.cells_y + (r + 0.5) * o.cell_height) << "\">"
+      << escape_xml(g.rows[r]) << "</text>\n";
+  s << "</g>\n";
+}
+
+// Column labels, rotated about their anchor just above the cells.
+void write_column_labels(std::ostream& s, const Matrix& m, const Geometry& g, const HeatmapOptions& o) {
+  const HeatmapLayout& L = g.layout;
+  const double fs = o.font_size;
+  if (g.cols.empty()) return;
+  const double deg = o.column_label_angle;
+  const bool horizontal = deg < 1.0;
+  s << "<g class=\"col-labels\" text-anchor=\"" << (horizontal ? "middle" : "start") << "\">\n";
+  const double needed = horizontal ? widest(g.cols, fs) + 4.0 : fs * 1.1 / std::sin(g.angle);
+  const int64_t stride = o.col_label_stride > 0 ? o.col_label_stride : label_stride(needed, o.cell_width);
+  for (int64_t col = 0; col < m.cols; col += stride) {
+    const double x = L.cells_x + (col + 0.5) * o.cell_width;
+    const double y = L.cells_y - 6;
+    s << "<text";
+    if (horizontal)
+      s << " x=\"" << c(x) << "\" y=\"" << c(y) << '"';
+    else
+      s << " transform=\"translate(" << c(x) << ',' << c(y) << ") rotate(" << c(-deg) << ")\" dominant-baseline=\"central\"";
+    s << '>' << escape_xml(g.cols[col]) << "</text>\n";
   }
   s << "</g>\n";
+}
 
-  // Row labels, right-aligned against the cells.
-  if (!g.rows.empty()) {
-    s << "<g class=\"row-labels\" text-anchor=\"end\" dominant-baseline=\"central\">\n";
-    const int64_t stride = o.row_label_stride > 0 ? o.row_label_stride : label_stride(fs * 1.1, o.cell_height);
-    for (int64_t r = 0; r < m.rows; r += stride)
-      s << "<text x=\"" << c(L.cells_x - 6) << "\" y=\"" << c(L.cells_y + (r + 0.5) * o.cell_height) << "\">"
-        << escape_xml(g.rows[r]) << "</text>\n";
-    s << "</g>\n";
-  }
-  // Column labels, rotated about their anchor just above the cells.
-  if (!g.cols.empty()) {
-    const double deg = o.column_label_angle;
-    const bool horizontal = deg < 1.0;
-    s << "<g class=\"col-labels\" text-anchor=\"" << (horizontal ? "middle" : "start") << "\">\n";
-    const double needed = horizontal ? widest(g.cols, fs) + 4.0 : fs * 1.1 / std::sin(g.angle);
-    const int64_t stride = o.col_label_stride > 0 ? o.col_label_stride : label_stride(needed, o.cell_width);
-    for (int64_t col = 0; col < m.cols; col += stride) {
-      const double x = L.cells_x + (col + 0.5) * o.cell_width;
-      const double y = L.cells_y - 6;
-      s << "<text";
-      if (horizontal)
-        s << " x=\"" << c(x) << "\" y=\"" << c(y) << '"';
-      else
-        s << " transform=\"translate(" << c(x) << ',' << c(y) << ") rotate(" << c(-deg) << ")\" dominant-baseline=\"central\"";
-      s << '>' << escape_xml(g.cols[col]) << "</text>\n";
-    }
-    s << "</g>\n";
-  }
-
-  // Colour bar: the gradient, a frame, and ticks at nice values of the range.
+// Colour bar: the gradient, a frame, and ticks at nice values of the range.
+void write_colour_bar(std::ostream& s, const Geometry& g, const HeatmapOptions& o, const std::string& id) {
+  const HeatmapLayout& L = g.layout;
   s << "<g class=\"legend\">\n<rect x=\"" << c(L.bar_x) << "\" y=\"" << c(L.bar_y) << "\" width=\"" << c(L.bar_width)
     << "\" height=\"" << c(L.bar_height) << "\" fill=\"url(#" << id << "-scale)\" stroke=\"#555\" stroke-width=\"0.5\"/>\n";
   const double spacing = g.bar_ticks.size() > 1 ? g.bar_ticks[1] - g.bar_ticks[0] : 1.0;
   for (double t : g.bar_ticks) {
-    const double y = L.bar_y + L.bar_height * (1.0 - t_of(static_cast<float>(t)));
+    const double y = L.bar_y + L.bar_height * (1.0 - palette_position(g, static_cast<float>(t)));
     s << "<line x1=\"" << c(L.bar_x + L.bar_width) << "\" y1=\"" << c(y) << "\" x2=\"" << c(L.bar_x + L.bar_width + 4)
       << "\" y2=\"" << c(y) << "\" stroke=\"#555\"/><text x=\"" << c(L.bar_x + L.bar_width + 6) << "\" y=\"" << c(y)
       << "\" dominant-baseline=\"central\">" << format_tick(t, spacing) << "</text>\n";
@@ -232,7 +244,30 @@ std::string svg_heatmap(const Matrix& m, const HeatmapOptions& o) {
   if (!o.value_label.empty())
     s << "<text transform=\"translate(" << c(L.width - kPad - 2) << ',' << c(L.bar_y + L.bar_height / 2)
       << ") rotate(-90)\" text-anchor=\"middle\">" << escape_xml(o.value_label) << "</text>\n";
-  s << "</g>\n</svg>\n";
+  s << "</g>\n";
+}
+
+}  // namespace
+
+HeatmapLayout heatmap_layout(const Matrix& values, const HeatmapOptions& options) {
+  return compute(values, options).layout;
+}
+
+std::string svg_heatmap(const Matrix& m, const HeatmapOptions& o) {
+  const Geometry g = compute(m, o);
+  const std::string id = escape_xml(o.id);
+  std::ostringstream s;
+  write_header(s, m, g, o, id);
+  s << "<g class=\"cells\">\n";
+  if (static_cast<long long>(m.rows) * m.cols > o.max_vector_cells)
+    write_cell_image(s, m, g, o);
+  else
+    write_cell_rects(s, m, g, o);
+  s << "</g>\n";
+  write_row_labels(s, m, g, o);
+  write_column_labels(s, m, g, o);
+  write_colour_bar(s, g, o, id);
+  s << "</svg>\n";
   return s.str();
 }
 

@@ -34,14 +34,20 @@ std::vector<Point> decimate(const std::vector<Point>& points, size_t max_points,
   return out;
 }
 
-}  // namespace
+std::string c(double v) { return format_coord(v); }
 
-std::string svg_line_chart(const std::vector<Series>& input, const LineChartOptions& o) {
-  const double fs = o.font_size;
+// The plot area and its axes, fitted to the usable points of the series.
+struct Frame {
+  double left, right, top, bottom;  // the plot area, in pixels
+  bool log_y;                       // o.log_y, unless no point could be drawn on a log scale
+  bool empty;                       // no usable point: a unit frame saying "no data yet"
+  Axis xa, ya;
+};
+
+// Decimates the series (o.max_points) and fits the axes to what remains.
+Frame fit_frame(std::vector<Series>& series, const LineChartOptions& o) {
   const double left = o.margin_left, right = o.width - o.margin_right;
   const double top = o.margin_top, bottom = o.height - o.margin_bottom;
-
-  std::vector<Series> series = input;
   bool log_y = o.log_y;
   bool any_positive = false;
   for (auto& s : series) {
@@ -72,18 +78,27 @@ std::string svg_line_chart(const std::vector<Series>& input, const LineChartOpti
   Axis ya = log_y ? log_axis(y_lo, y_hi, 5) : linear_axis(y_lo, y_hi, 5);
   xa.pixel_lo = left, xa.pixel_hi = right;
   ya.pixel_lo = bottom, ya.pixel_hi = top;
-  const auto c = [](double v) { return format_coord(v); };
+  return Frame{left, right, top, bottom, log_y, empty, xa, ya};
+}
 
-  std::ostringstream s;
+// The <svg> element, a white background and the title.
+void write_header(std::ostream& s, const LineChartOptions& o) {
+  const double fs = o.font_size;
   s << "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" << escape_xml(o.id) << "\" width=\"" << c(o.width)
     << "\" height=\"" << c(o.height) << "\" viewBox=\"0 0 " << c(o.width) << ' ' << c(o.height)
     << "\" font-family=\"sans-serif\" font-size=\"" << c(fs) << "\">\n";
   s << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
   if (!o.title.empty())
-    s << "<text class=\"title\" x=\"" << c(left) << "\" y=\"" << c(fs * 1.4) << "\" font-size=\"" << c(fs * 1.15)
+    s << "<text class=\"title\" x=\"" << c(o.margin_left) << "\" y=\"" << c(fs * 1.4) << "\" font-size=\"" << c(fs * 1.15)
       << "\" font-weight=\"bold\">" << escape_xml(o.title) << "</text>\n";
+}
 
-  // Grid and ticks.
+// Grid lines, both axes with their ticks and labels, and "no data yet" on an empty chart.
+void write_axes(std::ostream& s, const Frame& f, const LineChartOptions& o) {
+  const double fs = o.font_size;
+  const double left = f.left, right = f.right, top = f.top, bottom = f.bottom;
+  const Axis& xa = f.xa;
+  const Axis& ya = f.ya;
   const double x_spacing = xa.ticks.size() > 1 ? xa.ticks[1] - xa.ticks[0] : 1.0;
   const double y_spacing = ya.ticks.size() > 1 ? ya.ticks[1] - ya.ticks[0] : 1.0;
   s << "<g class=\"grid\" stroke=\"#e6e6e6\">\n";
@@ -105,17 +120,24 @@ std::string svg_line_chart(const std::vector<Series>& input, const LineChartOpti
   for (double t : ya.ticks)
     s << "<line x1=\"" << c(left - 4) << "\" y1=\"" << c(ya.map(t)) << "\" x2=\"" << c(left) << "\" y2=\"" << c(ya.map(t))
       << "\" stroke=\"#333\"/><text x=\"" << c(left - 6) << "\" y=\"" << c(ya.map(t)) << "\" dominant-baseline=\"central\">"
-      << format_tick(t, log_y ? t : y_spacing) << "</text>\n";
+      << format_tick(t, f.log_y ? t : y_spacing) << "</text>\n";
   if (!o.y_label.empty())
     s << "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(" << c(fs) << ',' << c((top + bottom) / 2)
-      << ") rotate(-90)\">" << escape_xml(o.y_label) << (log_y ? " (log scale)" : "") << "</text>\n";
+      << ") rotate(-90)\">" << escape_xml(o.y_label) << (f.log_y ? " (log scale)" : "") << "</text>\n";
   s << "</g>\n";
-  if (empty)
+  if (f.empty)
     s << "<text x=\"" << c((left + right) / 2) << "\" y=\"" << c((top + bottom) / 2)
       << "\" text-anchor=\"middle\" fill=\"#888\">no data yet</text>\n";
+}
 
-  // Series: one polyline per unbroken run of usable points.
-  double legend_x = left;
+// One group per series (a polyline per unbroken run of usable points, markers), each followed by
+// its legend entry.
+void write_series(std::ostream& s, const std::vector<Series>& series, const Frame& f, const LineChartOptions& o) {
+  const double fs = o.font_size;
+  const bool log_y = f.log_y;
+  const Axis& xa = f.xa;
+  const Axis& ya = f.ya;
+  double legend_x = f.left;
   const double legend_y = o.title.empty() ? fs * 1.4 : fs * 1.4 + fs + 8;
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& sr = series[i];
@@ -149,6 +171,17 @@ std::string svg_line_chart(const std::vector<Series>& input, const LineChartOpti
     s << "<text x=\"" << c(legend_x + 22) << "\" y=\"" << c(legend_y) << "\">" << escape_xml(sr.name) << "</text></g>\n";
     legend_x += 22 + text_width(sr.name, fs) + 14;
   }
+}
+
+}  // namespace
+
+std::string svg_line_chart(const std::vector<Series>& input, const LineChartOptions& o) {
+  std::vector<Series> series = input;
+  const Frame frame = fit_frame(series, o);
+  std::ostringstream s;
+  write_header(s, o);
+  write_axes(s, frame, o);
+  write_series(s, series, frame, o);
   s << "</svg>\n";
   return s.str();
 }

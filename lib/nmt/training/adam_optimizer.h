@@ -44,7 +44,6 @@ class AdamOptimizer {
 
   const std::vector<torch::Tensor>& parameters() const { return params_; }
   const AdamOptions& options() const { return options_; }
-  void set_options(const AdamOptions& options) { options_ = options; }
 
   // State: per parameter (in construction order) the update count and both moments.
   void save(torch::serialize::OutputArchive& archive) const;

@@ -180,6 +180,12 @@ void validate(const DistributedOptions& o) {
   if (o.timeout.count() <= 0) throw ConfigError("the distributed timeout must be > 0");
 }
 
+torch::Device rank_device(const std::string& device, int64_t local_rank) {
+  const torch::Device given(device);
+  if (!given.is_cuda() || given.has_index()) return given;
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(std::max<int64_t>(local_rank, 0)));
+}
+
 std::vector<std::string> available_backends() {
   std::vector<std::string> backends;
   if (NMT_HAVE_C10D_GLOO) backends.push_back("gloo");
@@ -319,13 +325,6 @@ std::shared_ptr<::gloo::transport::Device> gloo_device(const DistributedOptions&
   return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 
-torch::Device model_device_for(const DistributedOptions& o) {
-  torch::Device device(o.device);
-  if (device.is_cuda() && !device.has_index())
-    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(o.local_rank < 0 ? o.rank : o.local_rank));
-  return device;
-}
-
 }  // namespace
 
 DistributedContext::DistributedContext(const DistributedOptions& options) {
@@ -334,7 +333,7 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
   world_size_ = options.world_size;
   local_rank_ = options.local_rank < 0 ? options.rank : options.local_rank;
   timeout_ = options.timeout;
-  model_device_ = model_device_for(options);
+  model_device_ = rank_device(options.device, local_rank_);
   if (world_size_ == 1) return;
 
   impl_ = std::make_unique<Impl>();
@@ -497,7 +496,7 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
         std::to_string(options.world_size) +
         " processes (its LibTorch lacks Gloo, or gloo's headers -- Debian: libgloo-dev -- were "
         "missing when nmt was configured; install them and reconfigure)");
-  model_device_ = torch::Device(options.device);
+  model_device_ = rank_device(options.device, options.local_rank < 0 ? options.rank : options.local_rank);
   timeout_ = options.timeout;
 }
 DistributedContext::~DistributedContext() = default;

@@ -58,6 +58,11 @@ void parse_master_address(const std::string& text, DistributedOptions& options,
 // Throws ConfigError unless the options describe a valid rank of a valid job.
 void validate(const DistributedOptions& options);
 
+// The device a rank trains on: "cuda" (no index) becomes cuda:local_rank, so the ranks on one
+// machine use one GPU each; "cpu" and an explicit "cuda:N" are kept as they are. local_rank < 0
+// is taken as 0. Pure: needs no GPU.
+torch::Device rank_device(const std::string& device, int64_t local_rank);
+
 // The c10d backends this build of nmt can use ("gloo", "nccl"), as found when it was configured
 // (cmake/check_c10d.cmake). Empty: LibTorch without Gloo, or gloo's headers were missing, so only
 // single-process training works.
@@ -85,7 +90,8 @@ class DistributedContext {
   bool active() const { return world_size_ > 1; }
   // "none" (world size 1), "gloo" or "nccl".
   std::string backend() const;
-  // The device this rank's model should live on: options.device with "cuda" made cuda:local_rank.
+  // The device this rank's model lives on (the trainer's, when active()):
+  // rank_device(options.device, local_rank()). CPU for the default single-process context.
   torch::Device model_device() const { return model_device_; }
   // Where the backend wants tensors: CPU for Gloo, the rank's GPU for NCCL.
   torch::Device comm_device() const { return comm_device_; }

@@ -187,6 +187,128 @@ void start_worker(const LaunchOptions& o, const std::string& program, int rank, 
   }
 }
 
+// The running program (workers are more of it unless LaunchOptions::program says otherwise).
+std::string this_executable() {
+  char path[4096] = {0};
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) throw std::runtime_error("launcher: cannot find this executable (/proc/self/exe)");
+  return std::string(path, static_cast<size_t>(n));
+}
+
+// Starts one process per worker; should one fail to start, those already running are killed.
+void start_workers(const LaunchOptions& o, const std::string& program, int port, std::vector<Worker>& workers) {
+  for (int r = 0; r < o.nproc; ++r) {
+    try {
+      start_worker(o, program, r, port, workers[static_cast<size_t>(r)]);
+    } catch (...) {
+      for (auto& w : workers)
+        if (w.running) kill(w.pid, SIGKILL);
+      throw;
+    }
+  }
+}
+
+bool any_running(const std::vector<Worker>& workers) {
+  for (const auto& w : workers)
+    if (w.running) return true;
+  return false;
+}
+
+bool any_pipe_open(const std::vector<Worker>& workers) {
+  for (const auto& w : workers)
+    if (w.out_fd >= 0 || w.err_fd >= 0) return true;
+  return false;
+}
+
+// Copies the workers' piped output, line by line and prefixed with their rank, waiting up to
+// 100 ms for some (50 ms when nothing is piped).
+void relay_output(std::vector<Worker>& workers) {
+  std::vector<pollfd> fds;
+  std::vector<std::pair<Worker*, bool>> owners;  // (worker, is_stderr)
+  for (auto& w : workers) {
+    if (w.out_fd >= 0) fds.push_back({w.out_fd, POLLIN, 0}), owners.emplace_back(&w, false);
+    if (w.err_fd >= 0) fds.push_back({w.err_fd, POLLIN, 0}), owners.emplace_back(&w, true);
+  }
+  if (fds.empty()) {
+    usleep(50000);
+    return;
+  }
+  if (poll(fds.data(), fds.size(), 100) <= 0) return;
+  for (size_t i = 0; i < fds.size(); ++i) {
+    if (fds[i].revents == 0) continue;
+    Worker& w = *owners[i].first;
+    const std::string prefix = "[rank " + std::to_string(w.exit.rank) + "] ";
+    if (owners[i].second)
+      drain(w.err_fd, w.err_partial, prefix, STDERR_FILENO);
+    else
+      drain(w.out_fd, w.out_partial, prefix, STDOUT_FILENO);
+  }
+}
+
+// Collects the workers that have exited; returns those that failed on their own (not stopped by
+// the launcher).
+std::vector<Worker*> reap_exited(std::vector<Worker>& workers) {
+  std::vector<Worker*> failed_now;
+  for (auto& w : workers) {
+    if (!w.running) continue;
+    int status = 0;
+    const pid_t done = waitpid(w.pid, &status, WNOHANG);
+    if (done != w.pid) continue;
+    w.running = false;
+    if (WIFEXITED(status)) w.exit.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) w.exit.signal = WTERMSIG(status);
+    if (!w.exit.ok() && !w.exit.stopped_by_launcher) failed_now.push_back(&w);
+  }
+  return failed_now;
+}
+
+// Of several failures seen in one poll: a worker killed by a signal is more likely the cause than
+// one that exited with an error (which is how the others report a lost peer).
+const Worker& likely_cause(const std::vector<Worker*>& failed) {
+  Worker* first = failed.front();
+  for (Worker* w : failed)
+    if (w->exit.signal != 0 && first->exit.signal == 0) first = w;
+  return *first;
+}
+
+// Passes the signals the launcher received since the last call (`forwarded` of them were
+// passed before) to every running worker.
+void forward_signals(std::vector<Worker>& workers, int& forwarded) {
+  const int received = g_signals_received;
+  for (; forwarded < received; ++forwarded)
+    for (auto& w : workers)
+      if (w.running) kill(w.pid, g_last_signal.load());
+}
+
+// SIGTERM to the other workers once one has failed, SIGKILL to those still running kill_grace
+// later.
+class Escalation {
+ public:
+  explicit Escalation(std::chrono::milliseconds grace) : grace_(grace) {}
+  void stop_others(std::vector<Worker>& workers, int except) {
+    for (auto& w : workers) {
+      if (!w.running || w.exit.rank == except) continue;
+      kill(w.pid, SIGTERM);
+      w.exit.stopped_by_launcher = true;
+    }
+    if (!kill_pending_) {
+      kill_pending_ = true;
+      kill_deadline_ = Clock::now() + grace_;
+    }
+  }
+  void kill_if_overdue(std::vector<Worker>& workers) {
+    if (!kill_pending_ || Clock::now() < kill_deadline_) return;
+    for (auto& w : workers)
+      if (w.running) kill(w.pid, SIGKILL);
+    kill_pending_ = false;
+  }
+
+ private:
+  std::chrono::milliseconds grace_;
+  bool kill_pending_ = false;  // SIGTERM sent: SIGKILL at kill_deadline_
+  Clock::time_point kill_deadline_{};
+};
+
 }  // namespace
 
 std::string WorkerExit::describe() const {
@@ -212,99 +334,24 @@ std::string LaunchResult::describe() const {
 
 LaunchResult launch_local_workers(const LaunchOptions& o) {
   if (o.nproc < 1) throw ConfigError("--nproc must be >= 1, got " + std::to_string(o.nproc));
-  std::string program = o.program;
-  if (program.empty()) {
-    char path[4096] = {0};
-    const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-    if (n <= 0) throw std::runtime_error("launcher: cannot find this executable (/proc/self/exe)");
-    program.assign(path, static_cast<size_t>(n));
-  }
+  const std::string program = o.program.empty() ? this_executable() : o.program;
   LaunchResult result;
   result.master_port = o.master_port > 0 ? o.master_port : free_tcp_port(o.master_addr);
 
   SignalForwarding forwarding;
   std::vector<Worker> workers(static_cast<size_t>(o.nproc));
-  for (int r = 0; r < o.nproc; ++r) {
-    try {
-      start_worker(o, program, r, result.master_port, workers[static_cast<size_t>(r)]);
-    } catch (...) {
-      for (auto& w : workers)
-        if (w.running) kill(w.pid, SIGKILL);
-      throw;
-    }
-  }
-
+  start_workers(o, program, result.master_port, workers);
+  Escalation escalation(o.kill_grace);
   int forwarded = 0;
-  bool kill_pending = false;  // SIGTERM sent: SIGKILL at kill_deadline
-  Clock::time_point kill_deadline{};
-  auto stop_others = [&](int except) {
-    for (auto& w : workers) {
-      if (!w.running || w.exit.rank == except) continue;
-      kill(w.pid, SIGTERM);
-      w.exit.stopped_by_launcher = true;
-    }
-    if (!kill_pending) {
-      kill_pending = true;
-      kill_deadline = Clock::now() + o.kill_grace;
-    }
-  };
-
-  while (true) {
-    std::vector<pollfd> fds;
-    std::vector<std::pair<Worker*, bool>> owners;  // (worker, is_stderr)
-    for (auto& w : workers) {
-      if (w.out_fd >= 0) fds.push_back({w.out_fd, POLLIN, 0}), owners.emplace_back(&w, false);
-      if (w.err_fd >= 0) fds.push_back({w.err_fd, POLLIN, 0}), owners.emplace_back(&w, true);
-    }
-    bool any_running = false;
-    for (const auto& w : workers) any_running = any_running || w.running;
-    if (!any_running && fds.empty()) break;
-
-    if (!fds.empty()) {
-      if (poll(fds.data(), fds.size(), 100) > 0) {
-        for (size_t i = 0; i < fds.size(); ++i) {
-          if (fds[i].revents == 0) continue;
-          Worker& w = *owners[i].first;
-          const std::string prefix = "[rank " + std::to_string(w.exit.rank) + "] ";
-          if (owners[i].second)
-            drain(w.err_fd, w.err_partial, prefix, STDERR_FILENO);
-          else
-            drain(w.out_fd, w.out_partial, prefix, STDOUT_FILENO);
-        }
-      }
-    } else {
-      usleep(50000);
-    }
-
-    std::vector<Worker*> failed_now;
-    for (auto& w : workers) {
-      if (!w.running) continue;
-      int status = 0;
-      const pid_t done = waitpid(w.pid, &status, WNOHANG);
-      if (done != w.pid) continue;
-      w.running = false;
-      if (WIFEXITED(status)) w.exit.exit_code = WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) w.exit.signal = WTERMSIG(status);
-      if (!w.exit.ok() && !w.exit.stopped_by_launcher) failed_now.push_back(&w);
-    }
+  while (any_running(workers) || any_pipe_open(workers)) {
+    relay_output(workers);
+    const std::vector<Worker*> failed_now = reap_exited(workers);
     if (result.first_failure < 0 && !failed_now.empty()) {
-      // Several failures seen in one poll: a worker killed by a signal is more likely the cause
-      // than one that exited with an error (which is how the others report a lost peer).
-      Worker* first = failed_now.front();
-      for (Worker* w : failed_now)
-        if (w->exit.signal != 0 && first->exit.signal == 0) first = w;
-      result.first_failure = first->exit.rank;
-      stop_others(first->exit.rank);
+      result.first_failure = likely_cause(failed_now).exit.rank;
+      escalation.stop_others(workers, result.first_failure);
     }
-    const int received = g_signals_received;
-    for (; forwarded < received; ++forwarded)
-      for (auto& w : workers)
-        if (w.running) kill(w.pid, g_last_signal.load());
-    if (kill_pending && Clock::now() >= kill_deadline) {
-      for (auto& w : workers)
-        if (w.running) kill(w.pid, SIGKILL);
-      kill_pending = false;
-    }
+    forward_signals(workers, forwarded);
+    escalation.kill_if_overdue(workers);
   }
 
   for (auto& w : workers) result.workers.push_back(w.exit);

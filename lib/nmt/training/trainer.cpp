@@ -41,6 +41,14 @@ std::string parameter_checksum(const Seq2Seq& model) {
   return text;
 }
 
+// Where this trainer's model lives: config.train.device, or in a data-parallel job the rank's
+// own device (DistributedContext::model_device: "cuda" is cuda:LOCAL_RANK there).
+torch::Device training_device(const std::string& configured, const DistributedContext* distributed) {
+  const std::string device = check_device(configured);
+  if (distributed != nullptr && distributed->active()) return distributed->model_device();
+  return torch::Device(device);
+}
+
 }  // namespace
 
 std::string to_string(StopReason reason) {
@@ -59,15 +67,17 @@ struct Trainer::UpdateResult {
   UpdateStats stats;
 };
 
-Trainer::Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource& data)
+Trainer::Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource& data,
+                 DistributedContext* distributed)
     : config_(std::move(config)),
       run_dir_(std::move(run_dir)),
       model_(std::move(model)),
       data_(data),
-      device_(check_device(config_.train.device)),
+      device_(training_device(config_.train.device, distributed)),
       precision_(resolve_precision(config_.train.precision, config_.train.device)),
       schedule_(config_.train),
-      checkpoints_(run_dir_, config_.train.keep_last) {
+      checkpoints_(run_dir_, config_.train.keep_last),
+      dist_(distributed) {
   // The optimizer holds the parameters themselves: the model must be on its device first.
   model_->to(device_);
   const TrainConfig& t = config_.train;
@@ -79,15 +89,13 @@ Trainer::~Trainer() = default;
 
 void Trainer::resume(const Checkpoint& checkpoint) {
   checkpoint.restore_optimizer(*optimizer_);
-  checkpoint.restore_rng(config_.train.device);
+  checkpoint.restore_rng(device_.str());
   state_ = checkpoint.state;
   saved_step_ = state_.step;
   validated_step_ = state_.step;
 }
 
 void Trainer::set_validation(ValidateFn validate) { validate_ = std::move(validate); }
-
-void Trainer::set_distributed(DistributedContext& context) { dist_ = &context; }
 
 bool Trainer::agree(bool local, const std::string& what) {
   return distributed() ? dist_->any(local, what) : local;
@@ -157,7 +165,7 @@ void Trainer::save(bool best) {
   saved_step_ = state_.step;
   if (!primary()) return;  // rank 0 writes the run directory
   checkpoints_.save(state_.step, best, [&](const std::string& path) {
-    save_checkpoint(path, *model_, config_, *optimizer_, state_, config_.train.device);
+    save_checkpoint(path, *model_, config_, *optimizer_, state_, device_.str());
   });
   log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) + (best ? " (best)" : ""));
 }
@@ -201,15 +209,41 @@ bool Trainer::validate_and_maybe_stop() {
   return t.patience > 0 && state_.bad_validations >= t.patience;
 }
 
+// What one train() call carries from update to update.
+struct Trainer::Loop {
+  TrainProgress& progress;
+  Clock::time_point run_start;    // of this train() call
+  double elapsed_before;          // training time of the runs this one resumes
+  int64_t batches_since_epoch_start = 0;
+  int64_t nonfinite_in_a_row = 0;
+  StopReason reason = StopReason::max_steps;
+  bool stop = false;
+};
+
 TrainResult Trainer::train() {
-  const TrainConfig& t = config_.train;
   StopSignal stop_signal;
   log_ = std::make_unique<RunLog>(primary() ? run_dir_ : std::string(), progress_);
-  TrainProgress progress(t, *log_);
-  const Clock::time_point run_start = Clock::now();
-  const double elapsed_before = state_.elapsed_seconds;
+  TrainProgress progress(config_.train, *log_);
+  Loop loop{progress, Clock::now(), state_.elapsed_seconds};
   const int64_t first_step = state_.step;
 
+  log_start(first_step);
+  if (distributed()) start_data_parallel();
+  model_->train();
+  data_.seek(state_.data);
+  loop.batches_since_epoch_start = state_.data.batches_done;
+  while (!loop.stop) {
+    if (limit_reached(loop)) break;
+    std::vector<Batch> batches = next_update(loop);
+    if (!batches.empty() && !apply_update(batches, loop)) continue;  // skipped: straight to the next
+    between_updates(loop);
+  }
+  finish(loop, first_step);
+  return stop_report(loop);
+}
+
+void Trainer::log_start(int64_t first_step) {
+  const TrainConfig& t = config_.train;
   log_->info(model_->parameter_summary());
   log_->info("training on " + t.device + " in " + precision_name(precision_) + ", " +
              std::to_string(torch::get_num_threads()) + " thread(s), " + schedule_.describe() +
@@ -218,114 +252,128 @@ TrainResult Trainer::train() {
   log_->event({{"event", "start"}, {"step", first_step}, {"epoch", state_.data.epoch},
                {"parameters", model_->parameter_count()}, {"precision", precision_name(precision_)},
                {"device", t.device}, {"threads", torch::get_num_threads()}});
+}
 
+void Trainer::start_data_parallel() {
+  const TrainConfig& t = config_.train;
+  // Replicas start equal (rank 0's parameters; on resume they already are), and each rank draws
+  // its own dropout masks from then on.
+  sync_ = std::make_unique<GradientSync>(*dist_, model_->parameters());
+  sync_->broadcast_parameters(model_->buffers());
+  if (!primary())
+    torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ull * static_cast<uint64_t>(dist_->rank()) +
+                       static_cast<uint64_t>(state_.step));
+  log_->info("data parallel: rank " + std::to_string(dist_->rank()) + " of " + std::to_string(dist_->world_size()) +
+             " (" + dist_->backend() + "), gradients in " + std::to_string(sync_->bucket_count()) +
+             " all-reduce bucket(s) per update");
+}
+
+bool Trainer::limit_reached(Loop& loop) {
+  const TrainConfig& t = config_.train;
+  if (t.max_steps > 0 && state_.step >= t.max_steps) { loop.reason = StopReason::max_steps; return true; }
+  if (t.max_minutes > 0 && agree(state_.elapsed_seconds >= t.max_minutes * 60, "the time limit")) {
+    loop.reason = StopReason::max_minutes;
+    return true;
+  }
+  return false;
+}
+
+std::vector<Batch> Trainer::next_update(Loop& loop) {
+  const TrainConfig& t = config_.train;
+  std::vector<Batch> batches;
+  while (static_cast<int64_t>(batches.size()) < t.accumulate) {
+    if (auto batch = data_.next()) {
+      batches.push_back(std::move(*batch));
+      loop.batches_since_epoch_start += 1;
+      continue;
+    }
+    const int64_t epoch = data_.position().epoch;
+    if (loop.batches_since_epoch_start == 0)
+      throw DataError("the training data yields no batches (were all pairs filtered out? see "
+                      "data.max_length and data.max_length_ratio)");
+    loop.progress.epoch_finished(epoch, loop.batches_since_epoch_start);
+    if (t.max_epochs > 0 && epoch >= t.max_epochs) { loop.reason = StopReason::max_epochs; loop.stop = true; break; }
+    data_.seek({epoch + 1, 0});
+    loop.batches_since_epoch_start = 0;
+  }
+  // Shards hold equal batch counts, so ranks reach the end together; should one run dry first
+  // (fewer pairs than ranks in a window), all stop rather than wait for it forever.
   if (distributed()) {
-    // Replicas start equal (rank 0's parameters; on resume they already are), and each rank draws
-    // its own dropout masks from then on.
-    sync_ = std::make_unique<GradientSync>(*dist_, model_->parameters());
-    sync_->broadcast_parameters(model_->buffers());
-    if (!primary())
-      torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ull * static_cast<uint64_t>(dist_->rank()) +
-                         static_cast<uint64_t>(state_.step));
-    log_->info("data parallel: rank " + std::to_string(dist_->rank()) + " of " + std::to_string(dist_->world_size()) +
-               " (" + dist_->backend() + "), gradients in " + std::to_string(sync_->bucket_count()) +
-               " all-reduce bucket(s) per update");
+    const int64_t stopping = dist_->sum(int64_t{loop.stop}, "the end of the training data");
+    if (stopping > 0 && stopping < dist_->world_size()) {  // out of step: drop the partial update
+      loop.reason = StopReason::max_epochs;
+      loop.stop = true;
+      batches.clear();
+    }
   }
-  model_->train();
-  data_.seek(state_.data);
-  int64_t batches_since_epoch_start = state_.data.batches_done;
-  int64_t nonfinite_in_a_row = 0;
-  StopReason reason = StopReason::max_steps;
-  bool stop = false;
-  while (!stop) {
-    if (t.max_steps > 0 && state_.step >= t.max_steps) { reason = StopReason::max_steps; break; }
-    if (t.max_minutes > 0 && agree(state_.elapsed_seconds >= t.max_minutes * 60, "the time limit")) {
-      reason = StopReason::max_minutes;
-      break;
-    }
+  return batches;
+}
 
-    std::vector<Batch> batches;
-    while (static_cast<int64_t>(batches.size()) < t.accumulate) {
-      if (auto batch = data_.next()) {
-        batches.push_back(std::move(*batch));
-        batches_since_epoch_start += 1;
-        continue;
-      }
-      const int64_t epoch = data_.position().epoch;
-      if (batches_since_epoch_start == 0)
-        throw DataError("the training data yields no batches (were all pairs filtered out? see "
-                        "data.max_length and data.max_length_ratio)");
-      progress.epoch_finished(epoch, batches_since_epoch_start);
-      if (t.max_epochs > 0 && epoch >= t.max_epochs) { reason = StopReason::max_epochs; stop = true; break; }
-      data_.seek({epoch + 1, 0});
-      batches_since_epoch_start = 0;
+bool Trainer::apply_update(std::vector<Batch>& batches, Loop& loop) {
+  const TrainConfig& t = config_.train;
+  const UpdateResult result = update(batches);
+  state_.data = data_.position();
+  state_.elapsed_seconds = loop.elapsed_before + seconds_since(loop.run_start);
+  if (!result.finite) {
+    loop.nonfinite_in_a_row += 1;
+    log_->warn("non-finite loss or gradient at step " + std::to_string(state_.step + 1) +
+               " (loss " + std::to_string(result.stats.loss_sum) + "); update skipped (" +
+               std::to_string(loop.nonfinite_in_a_row) + " in a row, train.nan_tolerance " +
+               std::to_string(t.nan_tolerance) + ")");
+    log_->event({{"event", "nonfinite"}, {"step", state_.step + 1}, {"in_a_row", loop.nonfinite_in_a_row}});
+    if (loop.nonfinite_in_a_row >= t.nan_tolerance) {
+      const auto last = checkpoints_.latest();
+      const std::string message =
+          "training diverged: " + std::to_string(loop.nonfinite_in_a_row) + " updates in a row had a "
+          "non-finite loss or gradient (at step " + std::to_string(state_.step + 1) + "). " +
+          (last ? "The last good checkpoint is " + *last + "; lower train.lr or raise "
+                  "train.warmup_steps and resume with: nmt train --resume " + run_dir_
+                : std::string("No checkpoint was written; lower train.lr or raise train.warmup_steps."));
+      log_->error(message);
+      throw std::runtime_error(message);
     }
-    // Shards hold equal batch counts, so ranks reach the end together; should one run dry first
-    // (fewer pairs than ranks in a window), all stop rather than wait for it forever.
-    if (distributed()) {
-      const int64_t stopping = dist_->sum(int64_t{stop}, "the end of the training data");
-      if (stopping > 0 && stopping < dist_->world_size()) {  // out of step: drop the partial update
-        reason = StopReason::max_epochs;
-        stop = true;
-        batches.clear();
-      }
-    }
-    if (!batches.empty()) {
-      const UpdateResult result = update(batches);
-      state_.data = data_.position();
-      state_.elapsed_seconds = elapsed_before + seconds_since(run_start);
-      if (!result.finite) {
-        nonfinite_in_a_row += 1;
-        log_->warn("non-finite loss or gradient at step " + std::to_string(state_.step + 1) +
-                   " (loss " + std::to_string(result.stats.loss_sum) + "); update skipped (" +
-                   std::to_string(nonfinite_in_a_row) + " in a row, train.nan_tolerance " +
-                   std::to_string(t.nan_tolerance) + ")");
-        log_->event({{"event", "nonfinite"}, {"step", state_.step + 1}, {"in_a_row", nonfinite_in_a_row}});
-        if (nonfinite_in_a_row >= t.nan_tolerance) {
-          const auto last = checkpoints_.latest();
-          const std::string message =
-              "training diverged: " + std::to_string(nonfinite_in_a_row) + " updates in a row had a "
-              "non-finite loss or gradient (at step " + std::to_string(state_.step + 1) + "). " +
-              (last ? "The last good checkpoint is " + *last + "; lower train.lr or raise "
-                      "train.warmup_steps and resume with: nmt train --resume " + run_dir_
-                    : std::string("No checkpoint was written; lower train.lr or raise train.warmup_steps."));
-          log_->error(message);
-          throw std::runtime_error(message);
-        }
-        continue;
-      }
-      nonfinite_in_a_row = 0;
-      progress.add(result.stats, state_);
-    }
-
-    const Clock::time_point side_start = Clock::now();
-    if (agree(StopSignal::received() != 0, "a stop signal")) { reason = StopReason::interrupted; stop = true; }
-    const bool due_validation = validate_ && t.valid_every > 0 && state_.step % t.valid_every == 0;
-    bool primary_worked = false;
-    if (!stop && due_validation && validated_step_ != state_.step) {
-      primary_worked = true;
-      bool early = validate_and_maybe_stop();
-      if (distributed()) {
-        wait_for_primary("validation at step " + std::to_string(state_.step));
-        // Rank 0's verdict, and whether it saved best.pt (so no rank saves this step again).
-        const bool saved = saved_step_ == state_.step;
-        const auto verdict = dist_->sum(std::vector<double>{early ? 1.0 : 0.0, saved ? 1.0 : 0.0}, "the validation's verdict");
-        early = verdict[0] > 0;
-        if (verdict[1] > 0) saved_step_ = state_.step;
-      }
-      if (early) { reason = StopReason::early_stopping; stop = true; }
-    }
-    if (!stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) {
-      save(false);
-      primary_worked = true;
-    }
-    if (primary_worked && !stop) wait_for_primary("checkpoint at step " + std::to_string(state_.step));
-    progress.exclude(seconds_since(side_start));
+    return false;
   }
+  loop.nonfinite_in_a_row = 0;
+  loop.progress.add(result.stats, state_);
+  return true;
+}
 
-  state_.elapsed_seconds = elapsed_before + seconds_since(run_start);
+void Trainer::between_updates(Loop& loop) {
+  const TrainConfig& t = config_.train;
+  const Clock::time_point side_start = Clock::now();
+  if (agree(StopSignal::received() != 0, "a stop signal")) { loop.reason = StopReason::interrupted; loop.stop = true; }
+  const bool due_validation = validate_ && t.valid_every > 0 && state_.step % t.valid_every == 0;
+  bool primary_worked = false;
+  if (!loop.stop && due_validation && validated_step_ != state_.step) {
+    primary_worked = true;
+    if (validate_on_every_rank()) { loop.reason = StopReason::early_stopping; loop.stop = true; }
+  }
+  if (!loop.stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) {
+    save(false);
+    primary_worked = true;
+  }
+  if (primary_worked && !loop.stop) wait_for_primary("checkpoint at step " + std::to_string(state_.step));
+  loop.progress.exclude(seconds_since(side_start));
+}
+
+bool Trainer::validate_on_every_rank() {
+  bool early = validate_and_maybe_stop();
+  if (distributed()) {
+    wait_for_primary("validation at step " + std::to_string(state_.step));
+    // Rank 0's verdict, and whether it saved best.pt (so no rank saves this step again).
+    const bool saved = saved_step_ == state_.step;
+    const auto verdict = dist_->sum(std::vector<double>{early ? 1.0 : 0.0, saved ? 1.0 : 0.0}, "the validation's verdict");
+    early = verdict[0] > 0;
+    if (verdict[1] > 0) saved_step_ = state_.step;
+  }
+  return early;
+}
+
+void Trainer::finish(Loop& loop, int64_t first_step) {
+  state_.elapsed_seconds = loop.elapsed_before + seconds_since(loop.run_start);
   const bool trained = state_.step > first_step;
-  if (trained && validate_ && validated_step_ != state_.step && reason != StopReason::interrupted) {
+  if (trained && validate_ && validated_step_ != state_.step && loop.reason != StopReason::interrupted) {
     validate_and_maybe_stop();
     wait_for_primary("the final validation");
   }
@@ -340,12 +388,16 @@ TrainResult Trainer::train() {
                " ranks are identical (checksum " + parameter_checksum(model_) + ")");
   }
   progress_.clear();
+}
 
+TrainResult Trainer::stop_report(const Loop& loop) {
+  const TrainConfig& t = config_.train;
+  const StopReason reason = loop.reason;
   TrainResult result;
   result.reason = reason;
   result.state = state_;
   result.last_checkpoint = checkpoints_.last_path();
-  result.train_seconds = seconds_since(run_start);
+  result.train_seconds = seconds_since(loop.run_start);
   log_->event({{"event", "stop"}, {"step", state_.step}, {"epoch", state_.data.epoch},
                {"reason", to_string(reason)}, {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
   if (reason == StopReason::interrupted) {

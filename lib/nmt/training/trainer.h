@@ -13,7 +13,8 @@
 // without improvement of train.early_stopping, or SIGINT/SIGTERM (the current update finishes,
 // a checkpoint is saved, and the log says how to resume).
 //
-// Data parallel (set_distributed): every rank runs its own Trainer on its shard of the batches.
+// Data parallel (a DistributedContext given to the constructor): every rank runs its own Trainer
+// on its shard of the batches, on its own device (cuda:LOCAL_RANK when train.device is "cuda").
 // Each update the ranks sum their target tokens (the loss divisor), then their gradients and loss
 // sums in a few bucketed all-reduces (gradient_sync.h), so all replicas take the same step; a
 // non-finite loss on any rank skips the update everywhere. Stopping rules that depend on a local
@@ -59,7 +60,13 @@ class Trainer {
  public:
   // `model` is moved to config.train.device; the run directory must exist. Nothing is written
   // until train() runs.
-  Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource& data);
+  // `distributed` makes this trainer rank distributed->rank() of a data-parallel job (see the top
+  // of this file) and must outlive it; `data` must then yield this rank's shard, and the model
+  // goes to distributed->model_device() (the context must be made with options.device =
+  // config.train.device). Call set_validation on every rank (only rank 0 runs it). nullptr, or a
+  // single-process context: training alone.
+  Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource& data,
+          DistributedContext* distributed = nullptr);
   ~Trainer();
 
   // Continues from `checkpoint` (its model must be the one passed to the constructor): optimizer
@@ -68,10 +75,6 @@ class Trainer {
   // Validation every train.valid_every steps and at the end; without it there is no best.pt and
   // no early stopping.
   void set_validation(ValidateFn validate);
-  // Makes this trainer rank context.rank() of a data-parallel job (see the top of this file);
-  // `data` must yield this rank's shard. Call set_validation on every rank (only rank 0 runs it).
-  // Without this call (or with a single-process context) training is unchanged.
-  void set_distributed(DistributedContext& context);
   // Test hook: sees (and may replace) each batch's summed loss before backward.
   void set_loss_hook(std::function<void(int64_t step, torch::Tensor& loss)> hook);
 
@@ -82,10 +85,23 @@ class Trainer {
   const TrainingState& state() const { return state_; }
   const Seq2Seq& model() const { return model_; }
   const AdamOptimizer& optimizer() const { return *optimizer_; }
+  // Where the model trains (validate it there too).
+  const torch::Device& device() const { return device_; }
   torch::ScalarType precision() const { return precision_; }
 
  private:
   struct UpdateResult;
+  struct Loop;  // what train() carries from update to update
+  // The parts of train(), in the order it runs them.
+  void log_start(int64_t first_step);
+  void start_data_parallel();                        // equal replicas, per-rank dropout seeds
+  bool limit_reached(Loop& loop);                    // max_steps, max_minutes
+  std::vector<Batch> next_update(Loop& loop);        // train.accumulate batches; epoch ends
+  bool apply_update(std::vector<Batch>& batches, Loop& loop);  // false: skipped (not finite)
+  void between_updates(Loop& loop);                  // signals, validation, checkpoints
+  bool validate_on_every_rank();                     // rank 0's early-stopping verdict, on all
+  void finish(Loop& loop, int64_t first_step);       // final validation and checkpoint
+  TrainResult stop_report(const Loop& loop);
   UpdateResult update(std::vector<Batch>& batches);
   bool validate_and_maybe_stop();  // returns true when early stopping fires
   void save(bool best);
