@@ -1,15 +1,15 @@
 // `nmt average`: the element-wise mean of several checkpoints' parameters, written as one model
 // file (--out X.pt) or as an exported model directory (--out DIR: model.pt, config.json and the
-// run's SentencePiece model(s)) that `nmt translate -m DIR` loads.
+// run's SentencePiece model(s)) that `nmt translate -m DIR` loads (decoding/model_dir.h).
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "nmt/decoding/model_dir.h"
 #include "nmt/model/model_file.h"
 #include "nmt/training/checkpoint_average.h"
-#include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 
@@ -24,29 +24,6 @@ struct AverageOptions {
   std::string out;                  // X.pt, or a directory to export into
 };
 
-// The directory holding a checkpoint's config.json and vocabulary (RUN_DIR for
-// RUN_DIR/checkpoints/X.pt).
-fs::path home_of(const fs::path& file) {
-  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  return dir.filename() == "checkpoints" ? dir.parent_path() : dir;
-}
-
-void export_directory(const fs::path& dir, const fs::path& home, const LoadedModel& averaged) {
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
-    throw ConfigError("--out " + dir.string() + " exists and is not empty");
-  std::vector<std::string> vocab;
-  for (const char* name : {"spm.model", "spm.vocab", "spm.src.model", "spm.src.vocab", "spm.tgt.model", "spm.tgt.vocab"})
-    if (fs::exists(home / name)) vocab.push_back(name);
-  if (vocab.empty())
-    throw ConfigError("no SentencePiece model next to the checkpoints (looked in " + home.string() +
-                      "); write a model file instead with --out FILE.pt");
-  fs::create_directories(dir);
-  save_model_file((dir / "model.pt").string(), *averaged.model, averaged.config);
-  atomic_write_bytes((dir / "config.json").string(), to_json(averaged.config).dump(2) + "\n");
-  for (const auto& name : vocab) fs::copy_file(home / name, dir / name, fs::copy_options::overwrite_existing);
-}
-
 void run_average(const AverageOptions& o) {
   std::vector<std::string> paths = o.inputs;
   if (o.last > 0) {
@@ -56,11 +33,10 @@ void run_average(const AverageOptions& o) {
   if (paths.empty()) throw ConfigError("give checkpoints to average, or --last N RUN_DIR");
   for (const auto& p : paths) log::info("averaging ", p);
   const LoadedModel averaged = average_models(paths);
-  const fs::path out(o.out);
-  if (out.extension() == ".pt") {
+  if (fs::path(o.out).extension() == ".pt") {
     save_model_file(o.out, *averaged.model, averaged.config);
   } else {
-    export_directory(out, home_of(paths.back()), averaged);
+    export_model_dir(o.out, model_home(paths.back()), *averaged.model, averaged.config);
   }
   log::info("wrote the average of ", paths.size(), " checkpoint(s) to ", o.out);
 }

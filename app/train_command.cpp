@@ -1,17 +1,13 @@
 // `nmt train`: trains a model into a run directory, or continues one (--resume RUN_DIR).
 // Everything the run needs is written into RUN_DIR first (config.json, the vocabulary), so the
-// directory alone describes the model and resuming needs no other flags.
+// directory alone describes the model and resuming needs no other flags. Creating, resuming and
+// preparing the run directory is the library's (training/run_dir.h); this file maps flags to it.
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "commands.h"
 #include "nmt/corpus/data_sources.h"
@@ -19,9 +15,9 @@
 #include "nmt/report/run_report.h"
 #include "nmt/training/checkpoint.h"
 #include "nmt/training/distributed.h"
+#include "nmt/training/run_dir.h"
 #include "nmt/training/trainer.h"
 #include "nmt/training/validator.h"
-#include "nmt/util/atomic_file.h"
 #include "nmt/util/cpu_allocator.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
@@ -68,33 +64,6 @@ void apply_shortcuts(const TrainCommandOptions& o, Config& config) {
     throw ConfigError("validation needs both --valid-src and --valid-tgt (data.valid_src, data.valid_tgt)");
 }
 
-// Missing inputs are named before anything is written, so a typo leaves no half-made run
-// directory behind (exit 1, as for any unreadable data).
-void check_inputs_exist(const DataConfig& data) {
-  std::vector<std::pair<std::string, std::string>> files = {
-      {"--src (data.train_src)", data.train_src}, {"--tgt (data.train_tgt)", data.train_tgt},
-      {"--valid-src (data.valid_src)", data.valid_src}, {"--valid-tgt (data.valid_tgt)", data.valid_tgt}};
-  std::stringstream vocab(data.vocab);  // "X.model" or "S.model,T.model"
-  for (std::string part; std::getline(vocab, part, ',');) files.emplace_back("--vocab (data.vocab)", part);
-  for (const auto& [option, path] : files) {
-    std::error_code ec;
-    if (!path.empty() && !fs::is_regular_file(path, ec))
-      throw DataError(option + ": cannot read " + path + ": no such file");
-  }
-}
-
-void write_config(const std::string& run_dir, const Config& config) {
-  atomic_write_bytes((fs::path(run_dir) / "config.json").string(), to_json(config).dump(2) + "\n");
-}
-
-// The first key of the model section that differs, "" when none does.
-std::string changed_model_key(const Config& a, const Config& b) {
-  const nlohmann::json ma = to_json(a)["model"], mb = to_json(b)["model"];
-  for (auto it = ma.begin(); it != ma.end(); ++it)
-    if (!mb.contains(it.key()) || mb[it.key()] != it.value()) return it.key();
-  return "";
-}
-
 // Intra-op threads when train.threads is 0: the machine's cores shared by the workers on it
 // (LOCAL_WORLD_SIZE, set by --nproc and torchrun), so local ranks do not oversubscribe them.
 int threads_per_rank(int64_t configured) {
@@ -104,111 +73,63 @@ int threads_per_rank(int64_t configured) {
   return std::max(1, default_threads() / workers);
 }
 
-// How long the other ranks wait for rank 0 to prepare the run directory: training a
-// SentencePiece model on a large corpus takes a while.
-constexpr std::chrono::hours kRunDirectoryTimeout{6};
+// The flags that --out and --resume rule out, checked before any file is read.
+void check_run_flags(const TrainCommandOptions& o) {
+  if (o.resume.empty()) {
+    if (o.out.empty()) throw ConfigError("--out RUN_DIR is required (or --resume RUN_DIR to continue a run)");
+    return;
+  }
+  if (!o.sources.preset.empty())
+    throw ConfigError("--preset cannot be combined with --resume: the run's config.json is used (change keys with --set)");
+  if (!o.out.empty() && fs::path(o.out) != fs::path(o.resume))
+    throw ConfigError("--out and --resume name different directories; --resume continues RUN_DIR in place");
+}
+
+// train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
+// curves and best checkpoint up to the previous one) and once more when training ends. A report
+// that cannot be written is a warning: it never stops training. Rank 0 writes the run directory.
+void refresh_report(const Config& config, const std::string& run_dir, const DistributedContext& context) {
+  if (!config.train.report || !context.is_primary()) return;
+  try {
+    report::write_run_report(run_dir);
+  } catch (const std::exception& e) {
+    log::warn("train.report: could not write ", run_dir, "/", kReportFile, ": ", e.what());
+  }
+}
 
 void run_train(TrainCommandOptions& o) {
+  check_run_flags(o);
   const bool resuming = !o.resume.empty();
-  std::string run_dir = resuming ? o.resume : o.out;
-  std::optional<Checkpoint> checkpoint;
-  Config config;
+  const std::string run_dir = resuming ? o.resume : o.out;
+  Config config = resuming ? load_run_config(run_dir, o.sources) : load_config(o.sources);
+  apply_shortcuts(o, config);
+  if (!resuming) check_training_inputs(config.data);
   // This process's rank in a data-parallel job (world size 1 when run plainly): joined as soon as
   // the config is known and before anything is written; only rank 0 writes the run directory.
-  std::unique_ptr<DistributedContext> context;
-  auto join = [&] {
-    context = std::make_unique<DistributedContext>(distributed_options(o.distributed, config.train.device));
-    if (!context->is_primary()) log::set_level(log::Level::warn);  // rank 0 speaks for the job
-  };
+  DistributedContext context(distributed_options(o.distributed, config.train.device));
+  if (!context.is_primary()) log::set_level(log::Level::warn);  // rank 0 speaks for the job
+  std::optional<Checkpoint> checkpoint;
   if (resuming) {
-    if (!o.sources.preset.empty())
-      throw ConfigError("--preset cannot be combined with --resume: the run's config.json is used (change keys with --set)");
-    if (!o.out.empty() && fs::path(o.out) != fs::path(o.resume))
-      throw ConfigError("--out and --resume name different directories; --resume continues RUN_DIR in place");
-    const std::string config_file = (fs::path(run_dir) / "config.json").string();
-    if (!fs::exists(config_file))
-      throw ConfigError("--resume " + run_dir + ": no config.json there (is it a run directory of nmt train?)");
-    ConfigSources sources = o.sources;
-    sources.files.insert(sources.files.begin(), config_file);
-    config = load_config(sources);
-    apply_shortcuts(o, config);
-    join();
-    checkpoint = load_checkpoint((fs::path(run_dir) / "checkpoints" / "last.pt").string());
-    const std::string key = changed_model_key(config, checkpoint->model.config);
-    if (!key.empty())
-      throw ConfigError("config key 'model." + key + "' differs from the checkpoint's (" +
-                        to_json(checkpoint->model.config)["model"][key].dump() + "); a run's model cannot change when resuming");
-  } else {
-    if (o.out.empty()) throw ConfigError("--out RUN_DIR is required (or --resume RUN_DIR to continue a run)");
-    config = load_config(o.sources);
-    apply_shortcuts(o, config);
-    check_inputs_exist(config.data);
-    join();
-    std::error_code ec;
-    if (context->is_primary() && fs::exists(run_dir, ec) && !fs::is_empty(run_dir, ec))
-      throw ConfigError("--out " + run_dir + " exists and is not empty; continue that run with `nmt train --resume " +
-                        run_dir + "`, or choose another --out");
-    if (context->is_primary()) fs::create_directories(run_dir, ec);
-    if (ec) throw std::runtime_error("cannot create run directory " + run_dir + ": " + ec.message());
+    checkpoint = load_resume_checkpoint(run_dir, config);
+  } else if (context.is_primary()) {
+    create_run_dir(run_dir);
   }
 
   const int threads = threads_per_rank(config.train.threads);
   set_threads(threads);
   use_caching_cpu_allocator();  // before the model and the batches exist: steps stop page-faulting
-  const auto seed = static_cast<uint64_t>(config.train.seed);
-  // Rank 0 prepares the vocabulary and config.json; the others read them from the run directory
-  // (which must be on a file system every rank sees).
-  Vocabularies vocab;
-  if (context->is_primary()) {
-    vocab = prepare_vocabularies(config.data, run_dir, seed, threads);
-    write_config(run_dir, config);
-  }
-  context->barrier("the run directory (vocabulary, config.json)",
-                   std::chrono::duration_cast<std::chrono::milliseconds>(kRunDirectoryTimeout));
-  if (!context->is_primary()) vocab = load_vocabularies(run_dir);
+  const Vocabularies vocab = prepare_run_dir(run_dir, config, threads, context);
+  Seq2Seq model = make_run_model(config, vocab, checkpoint ? &*checkpoint : nullptr);
+  const std::unique_ptr<Prefetcher> batches = make_training_batches(
+      config.data, vocab, static_cast<uint64_t>(config.train.seed), context.rank(), context.world_size());
+  const std::unique_ptr<Validator> validator = context.is_primary() ? make_run_validator(config, vocab) : nullptr;
 
-  Seq2Seq model;
-  if (checkpoint) {
-    model = checkpoint->model.model;
-  } else {
-    torch::manual_seed(seed);  // parameters; dropout continues from this generator
-    model = make_model(config.model, vocab.src->vocab_size(), vocab.tgt->vocab_size());
-  }
-  if (model->src_vocab_size() != vocab.src->vocab_size() || model->tgt_vocab_size() != vocab.tgt->vocab_size())
-    throw CheckpointError("the checkpoint's vocabulary sizes (" + std::to_string(model->src_vocab_size()) + ", " +
-                          std::to_string(model->tgt_vocab_size()) + ") do not match the run's SentencePiece model(s)");
-
-  const std::unique_ptr<Prefetcher> batches =
-      make_training_batches(config.data, vocab, seed, context->rank(), context->world_size());
-
-  std::unique_ptr<Validator> validator;
-  if (!config.data.valid_src.empty() && context->is_primary()) {
-    ValidatorOptions options;
-    options.beam = config.train.valid_beam;
-    options.decode = config.decode;
-    options.batch_tokens = config.data.batch_tokens;
-    validator = std::make_unique<Validator>(
-        read_validation_set(config.data.valid_src, config.data.valid_tgt, *vocab.src, *vocab.tgt), *vocab.tgt,
-        options, config.model.max_positions);
-  }
-
-  Trainer trainer(config, run_dir, model, *batches, context.get());
+  Trainer trainer(config, run_dir, model, *batches, &context);
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // the file's tensors are no longer needed
-  // train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
-  // curves and best checkpoint up to the previous one) and once more when training ends. A report
-  // that cannot be written is a warning: it never stops training.
-  const auto refresh_report = [&] {
-    if (!config.train.report || !context->is_primary()) return;  // rank 0 writes the run directory
-    try {
-      report::write_run_report(run_dir);
-    } catch (const std::exception& e) {
-      log::warn("train.report: could not write ", run_dir, "/report.html: ", e.what());
-    }
-  };
   if (validator) {
     trainer.set_validation([&](const Seq2Seq& m) {
-      refresh_report();
+      refresh_report(config, run_dir, context);
       return validator->run(m, trainer.device(), trainer.precision());
     });
   } else if (!config.data.valid_src.empty()) {  // ranks > 0: validation is due, rank 0 runs it
@@ -217,7 +138,7 @@ void run_train(TrainCommandOptions& o) {
     });
   }
   trainer.train();
-  refresh_report();
+  refresh_report(config, run_dir, context);
 }
 
 }  // namespace

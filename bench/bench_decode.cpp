@@ -21,6 +21,7 @@
 
 #include "nmt/config/special_ids.h"
 #include "nmt/corpus/line_reader.h"
+#include "nmt/corpus/vocabularies.h"
 #include "nmt/decoding/greedy_search.h"
 #include "nmt/decoding/line_translator.h"
 #include "nmt/decoding/decoding_runtime.h"
@@ -63,7 +64,8 @@ class FileSource : public SentenceSource {
   std::unique_ptr<LineReader> reader_;
 };
 
-// A model directory with a random-weight small transformer, built in `dir`.
+// An exported model directory (decoding/model_dir.h) with a random-weight small transformer,
+// built in `dir`.
 void make_random_model_dir(const std::string& dir, const std::string& test_file) {
   Config config = load_config({"small", {}, {}});
   const fs::path data = fs::path(test_file).parent_path();
@@ -80,7 +82,7 @@ void make_random_model_dir(const std::string& dir, const std::string& test_file)
   const pid_t child = fork();
   if (child == 0) {  // SentencePiece's training memory stays out of this process's peak RSS
     VocabOptions v;
-    v.prefix = dir + "/spm";
+    v.prefix = dir + "/" + kJointVocab;
     v.vocab_size = vocab;
     FileSource source(inputs, 40000);
     try {
@@ -97,7 +99,7 @@ void make_random_model_dir(const std::string& dir, const std::string& test_file)
   torch::manual_seed(1);
   config.model.dropout = 0.0;
   Seq2Seq model = make_model(config.model, vocab, vocab);
-  save_model_file(dir + "/model.pt", *model, config);
+  save_model_file(dir + "/" + kExportedModelFile, *model, config);
 }
 
 // The naive reference: greedy decoding that re-runs forward() over the whole prefix every step

@@ -23,6 +23,7 @@
 #include "nmt/corpus/token_batcher.h"
 #include "nmt/corpus/vocab_inputs.h"
 #include "nmt/model/seq2seq.h"
+#include "nmt/training/run_dir.h"
 #include "nmt/training/trainer.h"
 #include "nmt/util/cpu_allocator.h"
 #include "nmt/util/log.h"
@@ -146,7 +147,7 @@ int run_child(const Args& a) {
   TimedSource timed(prefetcher, a.warmup, config.model);
   timed.vocab = static_cast<double>(tokenizer->vocab_size());
   const fs::path run = fs::temp_directory_path() / ("bench_train_" + std::to_string(getpid()));
-  fs::create_directories(run);
+  nmt::create_run_dir(run.string());
   nmt::Trainer trainer(config, run.string(), model, timed);
   trainer.train();
   fs::remove_all(run);

@@ -55,6 +55,43 @@ TEST_F(ModelDir, ResolvesExportedAndRunDirectoriesAndModelFiles) {
   EXPECT_THROW(resolve_model_paths(run / "missing"), CheckpointError);
 }
 
+TEST(ModelHome, IsTheRunDirectoryForItsCheckpointsElseTheFilesOwnDirectory) {
+  TempDir run;
+  fs::create_directories(run / "checkpoints");
+  EXPECT_EQ(model_home(run / "checkpoints/last.pt"), run.path);
+  EXPECT_EQ(model_home(run / "model.pt"), run.path);
+  EXPECT_EQ(model_home("model.pt"), ".");
+  EXPECT_EQ(model_home("checkpoints/last.pt"), ".");
+  // A checkpoints/ directory that holds a vocabulary of its own (joint, or one per side) is the
+  // home of its files.
+  write_file(run / "checkpoints/spm.model", "");
+  EXPECT_EQ(model_home(run / "checkpoints/last.pt"), run / "checkpoints");
+  fs::remove(run / "checkpoints/spm.model");
+  write_file(run / "checkpoints/spm.src.model", "");
+  EXPECT_EQ(model_home(run / "checkpoints/last.pt"), run / "checkpoints");
+}
+
+TEST_F(ModelDir, ExportedDirectoryLoadsBackTheSameModel) {
+  const LoadedModel original = load_model_file(*dir_ / "model.pt");
+  TempDir out;
+  const std::string exported = out / "exported";
+  export_model_dir(exported, dir_->path, *original.model, original.config);
+  for (const char* f : {"model.pt", "config.json", "spm.model", "spm.vocab"})
+    EXPECT_TRUE(fs::is_regular_file(fs::path(exported) / f)) << f;
+  const DecodingModel m = load_decoding_model(exported, {"", "cpu", "fp32"});
+  EXPECT_EQ(m.paths.model_file, (fs::path(exported) / "model.pt").string());
+  EXPECT_EQ(m.config.decode.beam, original.config.decode.beam);
+  const auto a = original.model->named_parameters(), b = m.model->named_parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& p : a) EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
+
+  // Never into a directory that holds something, nor without a vocabulary to copy.
+  EXPECT_THROW(export_model_dir(exported, dir_->path, *original.model, original.config), ConfigError);
+  TempDir no_vocab;
+  EXPECT_THROW(export_model_dir(out / "other", no_vocab.path, *original.model, original.config), ConfigError);
+  EXPECT_FALSE(fs::exists(out / "other"));
+}
+
 TEST_F(ModelDir, ReadsATrainingCheckpointWithItsExtraEntries) {
   // A checkpoint as the trainer writes it (training/checkpoint.h): the model-file keys from
   // write_model plus optimizer, state and RNG entries, which decoding must simply ignore.

@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
+#include "nmt/corpus/vocabularies.h"
 #include "nmt/model/model_file.h"
+#include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
@@ -18,24 +21,21 @@ bool is_file(const fs::path& p) {
   return fs::is_regular_file(p, ec);
 }
 
-// The directory holding config.json / spm.model for a model file at `file`.
-fs::path home_of(const fs::path& file) {
-  const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  if (dir.filename() == "checkpoints" && !is_file(dir / "spm.model") && !is_file(dir / "spm.src.model"))
-    return dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
-  return dir;
-}
+// DIR/NAME.model, the SentencePiece model NAME (kJointVocab, kSourceVocab, kTargetVocab).
+fs::path spm_model(const fs::path& dir, const char* name) { return dir / (std::string(name) + ".model"); }
 
 fs::path pick_checkpoint(const fs::path& dir, const std::string& checkpoint) {
+  const fs::path checkpoints = dir / kCheckpointsDir;
   if (!checkpoint.empty()) {
     if (is_file(checkpoint)) return checkpoint;
-    for (const fs::path& candidate : {dir / "checkpoints" / checkpoint, dir / "checkpoints" / (checkpoint + ".pt"),
+    for (const fs::path& candidate : {checkpoints / checkpoint, checkpoints / (checkpoint + ".pt"),
                                       dir / checkpoint, dir / (checkpoint + ".pt")})
       if (is_file(candidate)) return candidate;
     throw CheckpointError("checkpoint '" + checkpoint + "' not found (looked for it as a file and in " +
-                          (dir / "checkpoints").string() + "/)");
+                          checkpoints.string() + "/)");
   }
-  for (const fs::path& candidate : {dir / "checkpoints" / "best.pt", dir / "checkpoints" / "last.pt", dir / "model.pt"})
+  for (const fs::path& candidate : {checkpoints / kBestCheckpoint, checkpoints / kLastCheckpoint,
+                                    dir / kExportedModelFile})
     if (is_file(candidate)) return candidate;
   throw CheckpointError(dir.string() + " holds no model: expected checkpoints/best.pt or checkpoints/last.pt "
                         "(a training run) or model.pt (an exported model)");
@@ -51,6 +51,15 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
+std::string model_home(const std::string& file) {
+  const fs::path path(file);
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (dir.filename() == kCheckpointsDir && !is_file(spm_model(dir, kJointVocab)) &&
+      !is_file(spm_model(dir, kSourceVocab)))
+    return (dir.parent_path().empty() ? fs::path(".") : dir.parent_path()).string();
+  return dir.string();
+}
+
 ModelPaths resolve_model_paths(const std::string& path, const std::string& checkpoint) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw CheckpointError("model path " + path + " does not exist");
@@ -62,19 +71,41 @@ ModelPaths resolve_model_paths(const std::string& path, const std::string& check
   } else {
     if (!checkpoint.empty()) throw ConfigError("--checkpoint needs -m to name a directory, not the file " + path);
     out.model_file = path;
-    home = home_of(path);
+    home = model_home(path);
   }
-  if (is_file(home / "config.json")) out.config_file = (home / "config.json").string();
-  if (is_file(home / "spm.model")) {
-    out.src_vocab = out.tgt_vocab = (home / "spm.model").string();
-  } else if (is_file(home / "spm.src.model") && is_file(home / "spm.tgt.model")) {
-    out.src_vocab = (home / "spm.src.model").string();
-    out.tgt_vocab = (home / "spm.tgt.model").string();
+  if (is_file(home / kConfigFile)) out.config_file = (home / kConfigFile).string();
+  if (is_file(spm_model(home, kJointVocab))) {
+    out.src_vocab = out.tgt_vocab = spm_model(home, kJointVocab).string();
+  } else if (is_file(spm_model(home, kSourceVocab)) && is_file(spm_model(home, kTargetVocab))) {
+    out.src_vocab = spm_model(home, kSourceVocab).string();
+    out.tgt_vocab = spm_model(home, kTargetVocab).string();
   } else {
     throw CheckpointError("no vocabulary in " + home.string() +
                           ": expected spm.model (joint) or spm.src.model and spm.tgt.model");
   }
   return out;
+}
+
+void export_model_dir(const std::string& dir, const std::string& home, const Seq2SeqImpl& model,
+                      const Config& config) {
+  const fs::path out(dir);
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_empty(out, ec))
+    throw ConfigError("--out " + dir + " exists and is not empty");
+  std::vector<std::string> vocab;  // spm.model, spm.vocab, spm.src.model, ... as present
+  for (const char* name : {kJointVocab, kSourceVocab, kTargetVocab})
+    for (const char* extension : {".model", ".vocab"}) {
+      const std::string file = name + std::string(extension);
+      if (fs::exists(fs::path(home) / file)) vocab.push_back(file);
+    }
+  if (vocab.empty())
+    throw ConfigError("no SentencePiece model next to the checkpoints (looked in " + home +
+                      "); write a model file instead with --out FILE.pt");
+  fs::create_directories(out);
+  save_model_file((out / kExportedModelFile).string(), model, config);
+  atomic_write_bytes((out / kConfigFile).string(), to_json(config).dump(2) + "\n");
+  for (const auto& name : vocab)
+    fs::copy_file(fs::path(home) / name, out / name, fs::copy_options::overwrite_existing);
 }
 
 DecodingModel load_decoding_model(const std::string& path, const ModelLoadOptions& options) {

@@ -1,4 +1,8 @@
-// What `-m PATH` of `nmt translate`, `nmt score` and `nmt eval` points at, resolved and loaded.
+// The model directory: what `-m PATH` of `nmt translate`, `nmt score`, `nmt eval`, `nmt attention`
+// and `nmt report` points at, resolved and loaded, and what `nmt average --out DIR` exports.
+// The file names both directory kinds share are defined here, once (the lowest layer that reads
+// them); training/run_dir.h adds the names only a training run writes and creates, resumes and
+// prepares run directories; the vocabulary's names are corpus/vocabularies.h's.
 //
 // PATH may be
 //   (a) a training run directory (written by `nmt train --out RUN_DIR`):
@@ -6,7 +10,7 @@
 //       the model is checkpoints/best.pt, else checkpoints/last.pt, unless a checkpoint is named;
 //   (b) an exported model directory: DIR/config.json, DIR/spm.model, DIR/model.pt;
 //   (c) a model or checkpoint file: its vocabulary and config.json are looked up next to it (or
-//       one level up, for RUN_DIR/checkpoints/X.pt).
+//       one level up, for RUN_DIR/checkpoints/X.pt: see model_home).
 // The vocabulary is spm.model (joint), or spm.src.model + spm.tgt.model (one per side).
 // The model file carries its own config (architecture and sizes), so no flags describe the model;
 // config.json, when present, supplies the `decode` defaults (edit it to change them).
@@ -24,6 +28,18 @@
 
 namespace nmt {
 
+// File names inside a run directory (a) and an exported model directory (b).
+constexpr const char* kConfigFile = "config.json";       // (a) and (b): the resolved config
+constexpr const char* kExportedModelFile = "model.pt";   // (b): the model
+constexpr const char* kCheckpointsDir = "checkpoints";   // (a): step-N.pt, last.pt, best.pt
+constexpr const char* kLastCheckpoint = "last.pt";       // (a): the newest checkpoint
+constexpr const char* kBestCheckpoint = "best.pt";       // (a): the best validated checkpoint
+
+// The directory that holds config.json and the vocabulary of the model or checkpoint file
+// `file`: the file's own directory ("." when it has none), except for RUN_DIR/checkpoints/X.pt,
+// which gives RUN_DIR (unless checkpoints/ holds a SentencePiece model itself).
+std::string model_home(const std::string& file);
+
 struct ModelPaths {
   std::string model_file;   // the .pt file loaded
   std::string config_file;  // config.json beside it ("" when there is none)
@@ -35,6 +51,13 @@ struct ModelPaths {
 // name looked up in RUN_DIR/checkpoints/ with or without ".pt" ("best", "last", "step-0001000").
 // Throws CheckpointError naming what is missing and where it looked.
 ModelPaths resolve_model_paths(const std::string& path, const std::string& checkpoint = "");
+
+// Writes the exported model directory `dir` (b): model.pt and config.json from `model` and
+// `config`, and copies of the SentencePiece files (.model and .vocab) found in `home` (see
+// model_home). Throws ConfigError when `dir` exists and is not empty or `home` holds no
+// SentencePiece model; nothing is written then.
+void export_model_dir(const std::string& dir, const std::string& home, const Seq2SeqImpl& model,
+                      const Config& config);
 
 // The decoding precision ("fp32" | "bf16" | "auto") is resolved by nmt::resolve_precision
 // (util/autocast.h), the same function training uses.

@@ -10,6 +10,7 @@
 #include "nmt/report/positional_table.h"
 #include "nmt/decoding/model_dir.h"
 #include "nmt/report/run_report_model.h"
+#include "nmt/training/run_dir.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
@@ -68,7 +69,7 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   d.title = base_name(run_dir);
   d.generated = now_local();
 
-  const std::string config_path = run_dir + "/config.json";
+  const std::string config_path = run_dir + "/" + kConfigFile;
   if (is_file(config_path)) {
     std::ifstream in(config_path);
     try {
@@ -79,16 +80,16 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   } else {
     d.notes.push_back("No config.json in the run directory.");
   }
-  d.events = read_metrics_log(run_dir + "/metrics.jsonl");
+  d.events = read_metrics_log(run_dir + "/" + kMetricsFile);
   if (d.events.empty()) d.notes.push_back("metrics.jsonl is missing or empty: no curves yet.");
   add_config_positional(d, o);
 
   // A checkpoint the user names must exist (resolve throws); the default may be missing.
   std::string checkpoint = o.checkpoint.empty() ? "" : resolve_model_paths(run_dir, o.checkpoint).model_file;
   if (checkpoint.empty())
-    for (const char* name : {"best.pt", "last.pt"})
-      if (is_file(run_dir + "/checkpoints/" + name)) {
-        checkpoint = run_dir + "/checkpoints/" + name;
+    for (const char* name : {kBestCheckpoint, kLastCheckpoint})
+      if (is_file(run_dir + "/" + kCheckpointsDir + "/" + name)) {
+        checkpoint = run_dir + "/" + kCheckpointsDir + "/" + name;
         break;
       }
   if (!o.use_model) return d;
@@ -108,7 +109,7 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
 }
 
 std::string write_run_report(const std::string& run_dir, const RunReportOptions& options, const std::string& out) {
-  const std::string path = out.empty() ? run_dir + "/report.html" : out;
+  const std::string path = out.empty() ? run_dir + "/" + kReportFile : out;
   // Atomic, so a browser refreshing the report during training never sees half a file.
   atomic_write_bytes(path, html_report(collect_report_data(run_dir, options)));
   return path;

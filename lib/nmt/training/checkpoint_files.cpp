@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "nmt/decoding/model_dir.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 
@@ -12,7 +13,7 @@ namespace nmt {
 namespace fs = std::filesystem;
 
 CheckpointFiles::CheckpointFiles(const std::string& run_dir, int64_t keep_last)
-    : dir_((fs::path(run_dir) / "checkpoints").string()), keep_last_(keep_last) {}
+    : dir_((fs::path(run_dir) / kCheckpointsDir).string()), keep_last_(keep_last) {}
 
 std::string CheckpointFiles::step_path(int64_t step) const {
   char name[48];
@@ -20,8 +21,8 @@ std::string CheckpointFiles::step_path(int64_t step) const {
   return (fs::path(dir_) / name).string();
 }
 
-std::string CheckpointFiles::last_path() const { return (fs::path(dir_) / "last.pt").string(); }
-std::string CheckpointFiles::best_path() const { return (fs::path(dir_) / "best.pt").string(); }
+std::string CheckpointFiles::last_path() const { return (fs::path(dir_) / kLastCheckpoint).string(); }
+std::string CheckpointFiles::best_path() const { return (fs::path(dir_) / kBestCheckpoint).string(); }
 
 void CheckpointFiles::link_or_copy(const std::string& source, const std::string& target) {
   const std::string tmp = target + ".tmp";

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "nmt/training/run_dir.h"
+
 namespace nmt {
 namespace {
 
@@ -27,8 +29,8 @@ std::string timestamp() {
 }  // namespace
 
 RunLog::RunLog(const std::string& run_dir, ProgressLine& progress)
-    : metrics_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/metrics.jsonl")),
-      log_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/train.log")),
+    : metrics_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/" + kMetricsFile)),
+      log_(run_dir.empty() ? std::ofstream() : open_append(run_dir + "/" + kTrainLogFile)),
       progress_(progress) {}
 
 void RunLog::event(const nlohmann::json& record) {
