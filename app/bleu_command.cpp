@@ -12,6 +12,8 @@
 #include "nmt/metrics/ter.h"
 #include "nmt/metrics/text_lines.h"
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
+#include "nmt/util/line_counts.h"
 
 namespace nmt::app {
 namespace {
@@ -47,18 +49,16 @@ Inputs read_inputs(const BleuCommandOptions& o) {
   in.hyps = metrics::read_text_lines(o.input);
   if (in.hyps.empty()) throw DataError("no hypotheses: " + hyp_name + " is empty");
   for (std::size_t k = 0; k < o.refs.size(); ++k) {
-    if (in.refs[k].size() != in.hyps.size()) {
-      throw DataError("line counts differ: " + hyp_name + " has " + std::to_string(in.hyps.size()) +
-                      " lines, reference " + o.refs[k] + " has " + std::to_string(in.refs[k].size()));
-    }
+    check_line_counts({hyp_name, static_cast<int64_t>(in.hyps.size())},
+                      {o.refs[k], static_cast<int64_t>(in.refs[k].size())});
   }
   for (std::size_t i = 0; i < in.hyps.size(); ++i) {
     const bool any = std::any_of(in.refs.begin(), in.refs.end(), [&](const auto& r) { return !r[i].empty(); });
     if (!any) {
       std::string files;
       for (const auto& path : o.refs) files += (files.empty() ? "" : ", ") + path;
-      throw DataError(files + ":" + std::to_string(i + 1) +
-                      ": empty reference line (sacreBLEU 2.x needs at least one non-empty reference per line)");
+      throw DataError(line_message(files, static_cast<int64_t>(i + 1),
+                                   "empty reference line (sacreBLEU 2.x needs at least one non-empty reference per line)"));
     }
   }
   return in;

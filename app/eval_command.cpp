@@ -13,6 +13,7 @@
 #include "nmt/metrics/chrf.h"
 #include "nmt/metrics/text_lines.h"
 #include "nmt/util/error.h"
+#include "nmt/util/line_counts.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
 
@@ -51,9 +52,8 @@ void run_eval(const EvalOptions& o) {
   }
   log_throughput("translated", translator.stats());
   for (size_t k = 0; k < refs.size(); ++k)
-    if (refs[k].size() != hyps.size())
-      throw DataError("line counts differ: " + o.src + " has " + std::to_string(hyps.size()) +
-                      " lines, reference " + o.refs[k] + " has " + std::to_string(refs[k].size()));
+    check_line_counts({input.name(), static_cast<int64_t>(hyps.size())},
+                      {o.refs[k], static_cast<int64_t>(refs[k].size())});
   if (!o.output.empty()) {
     std::ofstream out(o.output, std::ios::binary);
     for (const auto& h : hyps) out << h << "\n";

@@ -13,10 +13,11 @@
 #include "decode_options.h"
 #include "nmt/corpus/line_reader.h"
 #include "nmt/decoding/pair_scorer.h"
-#include "nmt/text/utf8.h"
 #include "nmt/util/error.h"
+#include "nmt/util/line_counts.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt::app {
 namespace {
@@ -33,8 +34,7 @@ struct ScoreOptions {
 
 std::vector<int64_t> tokenize(const Tokenizer& tok, const std::string& line, const std::string& file, int64_t n) {
   const size_t bad = find_invalid_utf8(line);
-  if (bad != std::string::npos)
-    throw DataError(file + " line " + std::to_string(n) + ": invalid UTF-8 at byte " + std::to_string(bad + 1));
+  if (bad != std::string::npos) throw DataError(invalid_utf8_message(file, n, bad));
   const auto ids = tok.encode(line);
   return {ids.begin(), ids.end()};
 }
@@ -60,8 +60,7 @@ void run_score(const ScoreOptions& o) {
     while (static_cast<int64_t>(sources.size()) < o.chunk_lines) {
       const bool has_s = src.next(s), has_t = tgt.next(t);
       if (has_s != has_t)
-        throw DataError("line counts differ: " + (has_s ? o.tgt : o.src) + " ends at line " +
-                        std::to_string(pairs) + ", " + (has_s ? o.src : o.tgt) + " goes on");
+        check_line_counts({has_s ? o.tgt : o.src, pairs}, {has_s ? o.src : o.tgt, pairs + 1, /*at_least=*/true});
       if (!has_s) break;
       ++pairs;
       sources.push_back(tokenize(*m.source, s, o.src, pairs));

@@ -67,11 +67,11 @@ TEST(ParallelCorpus, DifferentLineCountsNameBothFilesAndTheLine) {
   write_file(dir / "long.en", "1\n2\n3\n4\n");
   write_file(dir / "short.de", "1\n2\n3\n");
   ParallelCorpus src_longer(dir / "long.en", dir / "short.de");
-  expect_data_error([&] { read_all(src_longer); },
-                    {dir / "short.de", "ends after line 3", dir / "long.en", "line 4"});
+  const std::string message =
+      "line counts differ: " + dir / "short.de" + " has 3 lines, " + dir / "long.en" + " has at least 4 lines";
+  expect_data_error([&] { read_all(src_longer); }, {message});
   ParallelCorpus tgt_longer(dir / "short.de", dir / "long.en");
-  expect_data_error([&] { read_all(tgt_longer); },
-                    {dir / "short.de", "ends after line 3", dir / "long.en", "line 4"});
+  expect_data_error([&] { read_all(tgt_longer); }, {message});
 }
 
 TEST(ParallelCorpus, InvalidUtf8NamesFileAndLine) {
@@ -79,10 +79,15 @@ TEST(ParallelCorpus, InvalidUtf8NamesFileAndLine) {
   write_file(dir / "a.en", "ok\nok\nok\n");
   write_file(dir / "a.de", "gut\ngut\nschl\xFF" "cht\n");
   ParallelCorpus corpus(dir / "a.en", dir / "a.de");
-  expect_data_error([&] { read_all(corpus); }, {dir / "a.de", "line 3", "invalid UTF-8", "invalid_utf8=skip"});
+  expect_data_error([&] { read_all(corpus); },
+                    {dir / "a.de" + ":3: invalid UTF-8 at byte 5 (set data.invalid_utf8=skip to drop such pairs)"});
   write_file(dir / "bad.tsv", "a\tb\n\xC3\tc\n");
   ParallelCorpus tsv(dir / "bad.tsv", "");
-  expect_data_error([&] { read_all(tsv); }, {dir / "bad.tsv", "line 2", "invalid UTF-8"});
+  expect_data_error([&] { read_all(tsv); }, {dir / "bad.tsv" + ":2: invalid UTF-8 at byte 1"});
+  // A bad target byte of a TSV line is counted from the start of the line, not of the field.
+  write_file(dir / "bad_tgt.tsv", "ab\tc\xFF\n");
+  ParallelCorpus tsv_tgt(dir / "bad_tgt.tsv", "");
+  expect_data_error([&] { read_all(tsv_tgt); }, {dir / "bad_tgt.tsv" + ":1: invalid UTF-8 at byte 5"});
 }
 
 TEST(ParallelCorpus, SkipModeDropsAndCountsInvalidUtf8) {
@@ -120,10 +125,10 @@ TEST(ParallelCorpus, TsvLineWithoutExactlyOneTabNamesFileAndLine) {
   TempDir dir;
   write_file(dir / "a.tsv", "a\tb\nno tab here\n");
   ParallelCorpus missing(dir / "a.tsv", "");
-  expect_data_error([&] { read_all(missing); }, {dir / "a.tsv", "line 2", "found 1"});
+  expect_data_error([&] { read_all(missing); }, {dir / "a.tsv" + ":2: expected 2 TAB-separated fields (source<TAB>target), found 1"});
   write_file(dir / "b.tsv", "a\tb\tc\n");
   ParallelCorpus extra(dir / "b.tsv", "");
-  expect_data_error([&] { read_all(extra); }, {dir / "b.tsv", "line 1", "found 3"});
+  expect_data_error([&] { read_all(extra); }, {dir / "b.tsv" + ":1: expected 2 TAB-separated fields (source<TAB>target), found 3"});
 }
 
 TEST(ParallelCorpus, RewindReadsAgainAndResetsCounts) {

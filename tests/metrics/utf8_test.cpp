@@ -1,4 +1,5 @@
-// UTF-8 validation and conversion, and the Python str semantics the metrics depend on.
+// UTF-8 <-> UTF-32 conversion and the Python str semantics the metrics depend on (validation
+// itself: tests/util/utf8_test.cpp).
 #include <gtest/gtest.h>
 
 #include "nmt/metrics/python_str.h"
@@ -14,30 +15,13 @@ TEST(Utf8, RoundTripsEveryEncodingLength) {
   EXPECT_EQ(u32_to_utf8(cps), text);
 }
 
-TEST(Utf8, RejectsWhatPythonsDecoderRejects) {
-  EXPECT_EQ(find_invalid_utf8("ok\x80"), 2u);             // stray continuation byte
-  EXPECT_EQ(find_invalid_utf8("ab\xc3"), 2u);             // truncated 2-byte sequence
-  EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);           // overlong '/'
-  EXPECT_EQ(find_invalid_utf8("x\xed\xa0\x80"), 1u);      // UTF-16 surrogate U+D800
-  EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u);   // above U+10FFFF
-  EXPECT_EQ(find_invalid_utf8("\xff"), 0u);
-  EXPECT_FALSE(find_invalid_utf8("plain \u00fc\u00df").has_value());
-  EXPECT_THROW(utf8_to_u32("\xff", "hypothesis 3"), nmt::DataError);
-}
-
-TEST(Utf8, ReportsTheFirstInvalidLineWithFileAndLine) {
-  const std::vector<std::string> lines{"fine", "also fine", "bad \xe2\x82", "bad \xff"};
-  const auto bad = find_invalid_utf8_line(lines);
-  ASSERT_TRUE(bad.has_value());
-  EXPECT_EQ(bad->line, 3u);
-  EXPECT_EQ(bad->byte, 4u);
+TEST(Utf8, DecodingInvalidTextIsADataErrorNamingTheContextAndByte) {
   try {
-    check_utf8_lines(lines, "hyp.txt");
+    utf8_to_u32("ab\xff", "hypothesis 3");
     FAIL() << "expected a DataError";
   } catch (const nmt::DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("hyp.txt:3"), std::string::npos) << e.what();
+    EXPECT_STREQ(e.what(), "hypothesis 3: invalid UTF-8 at byte 3");
   }
-  EXPECT_NO_THROW(check_utf8_lines({"a", "b"}, "x"));
 }
 
 TEST(PythonStr, SplitAndStripUsePythonsWhitespace) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
 
 namespace nmt {
 
@@ -48,11 +49,12 @@ class LineReader::Input {
   }
   bool gzip() const { return gzip_; }
 
+  // `line`: the lines returned so far; the bytes being read belong to the next one.
   size_t read(char* out, size_t capacity, int64_t line) {
     if (!gzip_) {
       const size_t got = std::fread(out, 1, capacity, file_);
       if (got == 0 && std::ferror(file_))
-        throw DataError(where(line) + ": read error: " + std::strerror(errno));
+        throw DataError(line_message(path_, line + 1, std::string("read error: ") + std::strerror(errno)));
       return got;
     }
     const int got = gzread(gz_, out, static_cast<unsigned>(capacity));
@@ -60,13 +62,11 @@ class LineReader::Input {
     const char* message = gzerror(gz_, &code);
     // A truncated stream shows up as Z_BUF_ERROR once the data runs out.
     if (got < 0 || (code != Z_OK && code != Z_STREAM_END))
-      throw DataError(where(line) + ": corrupt or truncated gzip data (" + message + ")");
+      throw DataError(line_message(path_, line + 1, std::string("corrupt or truncated gzip data (") + message + ")"));
     return static_cast<size_t>(got);
   }
 
  private:
-  std::string where(int64_t line) const { return "'" + path_ + "' after line " + std::to_string(line); }
-
   std::string path_;
   bool gzip_ = false;
   gzFile gz_ = nullptr;

@@ -2,18 +2,16 @@
 
 #include <algorithm>
 
-#include "nmt/text/utf8.h"
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
+#include "nmt/util/line_counts.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt {
 namespace {
 
 bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
-}
-
-std::string at(const LineReader& reader) {
-  return "'" + reader.path() + "' line " + std::to_string(reader.line_number());
 }
 
 }  // namespace
@@ -34,11 +32,11 @@ void ParallelCorpus::rewind() {
   stats_ = CorpusStats();
 }
 
-bool ParallelCorpus::check_utf8(const std::string& text, const LineReader& reader) {
+bool ParallelCorpus::check_utf8(const std::string& text, const LineReader& reader, size_t offset) {
   const size_t bad = find_invalid_utf8(text);
   if (bad == std::string::npos) return true;
   if (options_.skip_invalid_utf8) return false;
-  throw DataError(at(reader) + ": invalid UTF-8 at byte " + std::to_string(bad + 1) +
+  throw DataError(invalid_utf8_message(reader.path(), reader.line_number(), offset + bad) +
                   " (set data.invalid_utf8=skip to drop such pairs)");
 }
 
@@ -49,9 +47,7 @@ bool ParallelCorpus::read_pair(RawPair& pair) {
     if (got_src != got_tgt) {
       const LineReader& ended = got_src ? *tgt_ : *src_;
       const LineReader& longer = got_src ? *src_ : *tgt_;
-      throw DataError("source and target differ in length: '" + ended.path() + "' ends after line " +
-                      std::to_string(ended.line_number()) + " but '" + longer.path() + "' has a line " +
-                      std::to_string(longer.line_number()));
+      check_line_counts({ended.path(), ended.line_number()}, {longer.path(), longer.line_number(), true});
     }
     if (!got_src) return false;
   } else {
@@ -59,8 +55,9 @@ bool ParallelCorpus::read_pair(RawPair& pair) {
     const size_t tab = line_.find('\t');
     if (tab == std::string::npos || line_.find('\t', tab + 1) != std::string::npos) {
       const auto fields = std::count(line_.begin(), line_.end(), '\t') + 1;
-      throw DataError(at(*src_) + ": expected 2 TAB-separated fields (source<TAB>target), found " +
-                      std::to_string(fields));
+      throw DataError(line_message(src_->path(), src_->line_number(),
+                                   "expected 2 TAB-separated fields (source<TAB>target), found " +
+                                       std::to_string(fields)));
     }
     pair.src.assign(line_, 0, tab);
     pair.tgt.assign(line_, tab + 1, std::string::npos);
@@ -72,7 +69,10 @@ bool ParallelCorpus::read_pair(RawPair& pair) {
 bool ParallelCorpus::next(RawPair& pair) {
   while (read_pair(pair)) {
     ++stats_.pairs_read;
-    if (!check_utf8(pair.src, *src_) || !check_utf8(pair.tgt, tgt_ ? *tgt_ : *src_)) {
+    // In a TSV line the target starts after the source and its TAB: byte offsets count from
+    // the start of the line the user sees.
+    const size_t tgt_offset = tgt_ ? 0 : pair.src.size() + 1;
+    if (!check_utf8(pair.src, *src_) || !check_utf8(pair.tgt, tgt_ ? *tgt_ : *src_, tgt_offset)) {
       ++stats_.invalid_utf8;
       continue;
     }

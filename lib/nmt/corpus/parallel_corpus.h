@@ -1,8 +1,10 @@
 // ParallelCorpus: reads sentence pairs from two line-aligned files (source, target) or from one
 // TSV file of `source<TAB>target` lines, plain or gzip, streaming. It validates as it reads:
 //   - a missing or unreadable file           -> DataError naming the path (at construction)
-//   - files with different line counts       -> DataError naming both files and the line
-//   - invalid UTF-8                          -> DataError naming file and line, or dropped and
+//   - files with different line counts       -> DataError naming both files and their counts
+//                                               (util/line_counts.h)
+//   - invalid UTF-8                          -> DataError "FILE:LINE: invalid UTF-8 at byte N"
+//                                               (util/error_location.h), or dropped and
 //                                               counted (skip_invalid_utf8)
 //   - a TSV line without exactly one TAB     -> DataError naming file and line
 //   - an empty or whitespace-only side       -> dropped and counted (skip_empty)
@@ -47,7 +49,8 @@ class ParallelCorpus {
 
  private:
   bool read_pair(RawPair& pair);
-  bool check_utf8(const std::string& text, const LineReader& reader);
+  // `offset`: where `text` starts in the reader's line (a TSV target follows the source).
+  bool check_utf8(const std::string& text, const LineReader& reader, size_t offset = 0);
 
   ParallelCorpusOptions options_;
   std::unique_ptr<LineReader> src_;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "nmt/util/error.h"
+
 namespace nmt {
 
 namespace {
@@ -12,8 +14,9 @@ bool same(const DataPosition& a, const DataPosition& b) {
 
 Prefetcher::Prefetcher(std::unique_ptr<BatchSource> source, int64_t capacity)
     : source_(std::move(source)), capacity_(static_cast<size_t>(capacity)) {
-  if (!source_) throw std::invalid_argument("Prefetcher needs a source");
-  if (capacity < 1) throw std::invalid_argument("data.prefetch must be at least 1");
+  if (!source_) throw std::invalid_argument("Prefetcher needs a source");  // a programming error
+  if (capacity < 1)
+    throw ConfigError("config key 'data.prefetch': must be at least 1, got " + std::to_string(capacity));
   consumed_ = source_->position();
 }
 

@@ -23,7 +23,7 @@ namespace nmt {
 
 class Prefetcher : public BatchSource {
  public:
-  // `capacity` >= 1: batches held ready (data.prefetch).
+  // `capacity` >= 1: batches held ready (data.prefetch; ConfigError otherwise).
   Prefetcher(std::unique_ptr<BatchSource> source, int64_t capacity);
   ~Prefetcher() override;
   Prefetcher(const Prefetcher&) = delete;

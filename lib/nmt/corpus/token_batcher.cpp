@@ -205,8 +205,8 @@ void TokenBatcher::plan_window() {
 
 void TokenBatcher::seek(const DataPosition& position) {
   if (position.epoch < 1 || position.batches_done < 0)
-    throw std::invalid_argument("invalid data position: epoch " + std::to_string(position.epoch) + ", batch " +
-                                std::to_string(position.batches_done));
+    throw DataError("cannot resume " + options_.name + " data at epoch " + std::to_string(position.epoch) +
+                    ", batch " + std::to_string(position.batches_done) + ": not a valid data position");
   position_ = {position.epoch, 0};
   epoch_window_ = -1;
   plan_.clear();

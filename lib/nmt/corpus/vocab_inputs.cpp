@@ -4,9 +4,9 @@
 #include <random>
 
 #include "nmt/corpus/line_reader.h"
-#include "nmt/text/utf8.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt {
 namespace {
@@ -33,8 +33,8 @@ class FileSentences : public SentenceSource {
         ++file_;
         continue;
       }
-      if (find_invalid_utf8(line_) != std::string::npos) {
-        if (invalid_++ < 5) log::warn("skipping invalid UTF-8 in '", reader.path(), "' line ", reader.line_number());
+      if (const size_t bad = find_invalid_utf8(line_); bad != std::string::npos) {
+        if (invalid_++ < 5) log::warn(invalid_utf8_message(reader.path(), reader.line_number(), bad), "; skipped");
         continue;
       }
       split(line_);

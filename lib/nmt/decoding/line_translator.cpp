@@ -1,8 +1,8 @@
 #include "nmt/decoding/line_translator.h"
 
-#include "nmt/text/utf8.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt {
 
@@ -26,8 +26,7 @@ std::vector<LineTranslation> LineTranslator::translate(const std::vector<std::st
     const int64_t line = first_line + static_cast<int64_t>(i);
     const size_t bad = find_invalid_utf8(lines[i]);
     if (bad != std::string::npos) {
-      const std::string where = origin + " line " + std::to_string(line) + ": invalid UTF-8 at byte " +
-                                std::to_string(bad + 1);
+      const std::string where = invalid_utf8_message(origin, line, bad);
       if (invalid_utf8_ == "error") throw DataError(where + " (use --invalid-utf8 skip to skip such lines)");
       log::warn(where, "; skipped (empty output line)");
       out[i].skipped = true;

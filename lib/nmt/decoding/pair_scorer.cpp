@@ -6,6 +6,7 @@
 #include "nmt/decoding/decode_batches.h"
 #include "nmt/decoding/search.h"
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
 #include "nmt/util/log.h"
 
 namespace nmt {
@@ -28,7 +29,7 @@ std::vector<ForcedScore> PairScorer::score(const std::vector<std::vector<int64_t
   for (size_t i = 0; i < src.size(); ++i) {
     for (auto* side : {&src[i], &tgt[i]}) {
       if (side->size() > limit) {
-        log::warn(origin, " line ", first_line + static_cast<int64_t>(i), ": ", side->size(), " ",
+        log::warn(file_line(origin, first_line + static_cast<int64_t>(i)), ": ", side->size(), " ",
                   side == &src[i] ? "source" : "target", " tokens exceed the model's max_positions ",
                   model_->config().max_positions, "; truncated to ", limit);
         side->resize(limit);

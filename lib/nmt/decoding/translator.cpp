@@ -6,6 +6,7 @@
 #include "nmt/decoding/decode_batches.h"
 #include "nmt/decoding/search.h"
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
 #include "nmt/util/log.h"
 
 namespace nmt {
@@ -45,7 +46,7 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
   for (size_t i = 0; i < sources.size(); ++i) {
     input[i] = &sources[i];
     if (sources[i].size() > max_tokens) {
-      log::warn(origin, " line ", first_line + static_cast<int64_t>(i), ": ", sources[i].size(),
+      log::warn(file_line(origin, first_line + static_cast<int64_t>(i)), ": ", sources[i].size(),
                 " source tokens exceed the model's max_positions ", model_->config().max_positions,
                 "; truncated to ", max_tokens);
       truncated.emplace_back(sources[i].begin(), sources[i].begin() + max_tokens);

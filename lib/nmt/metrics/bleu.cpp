@@ -60,8 +60,7 @@ std::int64_t closest_ref_len(std::int64_t hyp_len, const std::vector<std::int64_
 
 void check_options(const BleuOptions& options) {
   if (options.max_ngram_order < 1 || options.max_ngram_order > 9) {
-    throw std::invalid_argument("BLEU max_ngram_order must be in 1..9, got " +
-                                std::to_string(options.max_ngram_order));
+    throw ConfigError("BLEU max_ngram_order must be in 1..9, got " + std::to_string(options.max_ngram_order));
   }
 }
 

@@ -69,7 +69,8 @@ struct BleuResult : MetricScore {
 
 // Corpus BLEU. refs[k] is reference stream k, parallel to hyps; empty reference lines are
 // skipped (a segment needs at least one non-empty reference). Throws std::invalid_argument on
-// mismatched lengths, nmt::DataError on invalid UTF-8 or an all-empty segment.
+// mismatched lengths (a caller's error: readers check line counts first, util/line_counts.h),
+// nmt::ConfigError on bad options, nmt::DataError on invalid UTF-8 or an all-empty segment.
 BleuResult corpus_bleu(const std::vector<std::string>& hyps,
                        const std::vector<std::vector<std::string>>& refs,
                        const BleuOptions& options = {});

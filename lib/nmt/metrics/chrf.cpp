@@ -69,7 +69,8 @@ std::vector<Counter> extract_ngrams(const std::string& line, const ChrfOptions& 
 
 void check_options(const ChrfOptions& options) {
   if (options.char_order < 1 || options.word_order < 0 || options.beta < 0) {
-    throw std::invalid_argument("chrF needs char_order >= 1, word_order >= 0 and beta >= 0");
+    throw ConfigError("chrF needs char_order >= 1, word_order >= 0 and beta >= 0 (--chrf-char-order, "
+                      "--chrf-word-order, --chrf-beta)");
   }
 }
 

@@ -9,6 +9,7 @@
 #include "nmt/metrics/python_str.h"
 #include "nmt/metrics/utf8.h"
 #include "nmt/util/error.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt::metrics {
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
 
 namespace nmt::report {
 
@@ -65,7 +66,7 @@ std::vector<MetricEvent> read_metrics_log(const std::string& path) {
       events.push_back(parse_metric_event(line));
     } catch (const std::invalid_argument& e) {
       if (!complete) break;  // a line still being written
-      throw DataError(path + ":" + std::to_string(line_no) + ": " + e.what());
+      throw DataError(line_message(path, line_no, e.what()));
     }
   }
   return events;

@@ -10,20 +10,18 @@
 #include "nmt/decoding/translator.h"
 #include "nmt/metrics/bleu.h"
 #include "nmt/metrics/chrf.h"
-#include "nmt/text/utf8.h"
 #include "nmt/training/label_smoothed_loss.h"
 #include "nmt/util/autocast.h"
 #include "nmt/util/error.h"
+#include "nmt/util/line_counts.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt {
 namespace {
 
 std::vector<std::string> read_checked_lines(const std::string& path) {
   std::vector<std::string> lines = read_lines(path);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (!is_valid_utf8(lines[i]))
-      throw DataError(path + ":" + std::to_string(i + 1) + ": invalid UTF-8");
-  }
+  check_utf8_lines(lines, path);
   return lines;
 }
 
@@ -48,10 +46,8 @@ ValidationSet read_validation_set(const std::string& src_path, const std::string
   set.name = src_path + " + " + tgt_path;
   set.sources = read_checked_lines(src_path);
   set.references = read_checked_lines(tgt_path);
-  if (set.sources.size() != set.references.size())
-    throw DataError("validation files differ in length: " + src_path + " has " +
-                    std::to_string(set.sources.size()) + " lines, " + tgt_path + " has " +
-                    std::to_string(set.references.size()));
+  check_line_counts({src_path, static_cast<int64_t>(set.sources.size())},
+                    {tgt_path, static_cast<int64_t>(set.references.size())});
   if (set.sources.empty()) throw DataError("validation file " + src_path + " is empty");
   set.src_ids.reserve(set.sources.size());
   set.tgt_ids.reserve(set.sources.size());

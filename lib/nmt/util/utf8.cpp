@@ -1,7 +1,10 @@
-#include "nmt/text/utf8.h"
+#include "nmt/util/utf8.h"
 
 #include <cstdint>
 #include <cstring>
+
+#include "nmt/util/error.h"
+#include "nmt/util/error_location.h"
 
 namespace nmt {
 
@@ -46,6 +49,23 @@ size_t find_invalid_utf8(std::string_view text) {
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::string invalid_utf8_message(std::string_view file, int64_t line, size_t offset) {
+  return line_message(file, line, "invalid UTF-8 " + at_byte(offset));
+}
+
+std::optional<InvalidUtf8> find_invalid_utf8_line(const std::vector<std::string>& lines) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const size_t byte = find_invalid_utf8(lines[i]);
+    if (byte != std::string_view::npos) return InvalidUtf8{i + 1, byte};
+  }
+  return std::nullopt;
+}
+
+void check_utf8_lines(const std::vector<std::string>& lines, const std::string& source) {
+  if (auto bad = find_invalid_utf8_line(lines))
+    throw DataError(invalid_utf8_message(source, static_cast<int64_t>(bad->line), bad->byte));
 }
 
 }  // namespace nmt
