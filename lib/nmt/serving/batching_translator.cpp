@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "nmt/text/utf8.h"
+#include "nmt/util/utf8.h"
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 

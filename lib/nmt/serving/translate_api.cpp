@@ -1,6 +1,6 @@
 #include "nmt/serving/translate_api.h"
 
-#include "nmt/text/utf8.h"
+#include "nmt/util/utf8.h"
 
 namespace nmt::serving {
 namespace {
