@@ -50,10 +50,12 @@ void add_average_command(CLI::App& app) {
       "vocabulary into DIR, for `nmt translate -m DIR`.\n"
       "Examples:\n"
       "  nmt average --last 5 runs/en-de --out runs/en-de-avg\n"
-      "  nmt average runs/en-de/checkpoints/step-0019000.pt runs/en-de/checkpoints/step-0020000.pt \\\n"
+      "  nmt average runs/en-de/checkpoints/step-0019000.pt runs/en-de/checkpoints/step-0020000.pt "
+      "\\\n"
       "              --out runs/en-de/checkpoints/avg.pt");
   auto o = std::make_shared<AverageOptions>();
-  cmd->add_option("inputs", o->inputs, "Checkpoints (or model files); with --last, one run directory")
+  cmd->add_option("inputs", o->inputs,
+                  "Checkpoints (or model files); with --last, one run directory")
       ->required()
       ->type_name("CKPT|RUN_DIR");
   cmd->add_option("--last", o->last, "Average the newest N step checkpoints of RUN_DIR")

@@ -53,12 +53,14 @@ Inputs read_inputs(const BleuCommandOptions& o) {
                       {o.refs[k], static_cast<int64_t>(in.refs[k].size())});
   }
   for (std::size_t i = 0; i < in.hyps.size(); ++i) {
-    const bool any = std::any_of(in.refs.begin(), in.refs.end(), [&](const auto& r) { return !r[i].empty(); });
+    const bool any =
+        std::any_of(in.refs.begin(), in.refs.end(), [&](const auto& r) { return !r[i].empty(); });
     if (!any) {
       std::string files;
       for (const auto& path : o.refs) files += (files.empty() ? "" : ", ") + path;
-      throw DataError(line_message(files, static_cast<int64_t>(i + 1),
-                                   "empty reference line (sacreBLEU 2.x needs at least one non-empty reference per line)"));
+      throw DataError(line_message(
+          files, static_cast<int64_t>(i + 1),
+          "empty reference line (sacreBLEU 2.x needs at least one non-empty reference per line)"));
     }
   }
   return in;
@@ -66,7 +68,8 @@ Inputs read_inputs(const BleuCommandOptions& o) {
 
 // Scores one segment (sentence mode) or the corpus with one metric.
 metrics::MetricScore score(const std::string& metric, const std::vector<std::string>& hyps,
-                           const std::vector<std::vector<std::string>>& refs, const BleuCommandOptions& o) {
+                           const std::vector<std::vector<std::string>>& refs,
+                           const BleuCommandOptions& o) {
   if (metric == "bleu") return metrics::corpus_bleu(hyps, refs, o.bleu);
   if (metric == "chrf") return metrics::corpus_chrf(hyps, refs, o.chrf);
   return metrics::corpus_ter(hyps, refs, o.ter);
@@ -101,7 +104,8 @@ void run(BleuCommandOptions o) {
       std::vector<std::vector<std::string>> refs;
       for (const auto& stream : in.refs) refs.push_back({stream[i]});
       const auto s = score(o.metrics[0], {in.hyps[i]}, refs, o);
-      std::cout << (o.json && !o.score_only ? s.to_json(o.width, /*indent=*/false) : s.format(o.width, true, o.score_only))
+      std::cout << (o.json && !o.score_only ? s.to_json(o.width, /*indent=*/false)
+                                            : s.format(o.width, true, o.score_only))
                 << "\n";
     }
     return;
@@ -109,11 +113,13 @@ void run(BleuCommandOptions o) {
   std::vector<std::string> results;
   for (const auto& metric : o.metrics) {
     const auto s = score(metric, in.hyps, in.refs, o);
-    results.push_back(o.json && !o.score_only ? s.to_json(o.width) : s.format(o.width, true, o.score_only));
+    results.push_back(o.json && !o.score_only ? s.to_json(o.width)
+                                              : s.format(o.width, true, o.score_only));
   }
   if (o.json && !o.score_only && results.size() > 1) {
     std::cout << "[\n";
-    for (std::size_t i = 0; i < results.size(); ++i) std::cout << results[i] << (i + 1 < results.size() ? ",\n" : "\n");
+    for (std::size_t i = 0; i < results.size(); ++i)
+      std::cout << results[i] << (i + 1 < results.size() ? ",\n" : "\n");
     std::cout << "]\n";
   } else if (o.score_only || o.json) {
     for (const auto& r : results) std::cout << r << "\n";
@@ -125,7 +131,8 @@ void run(BleuCommandOptions o) {
 }  // namespace
 
 void add_bleu_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("bleu", "Score translations with BLEU, chrF and TER, exactly as sacreBLEU 2.x");
+  auto* cmd = app.add_subcommand(
+      "bleu", "Score translations with BLEU, chrF and TER, exactly as sacreBLEU 2.x");
   cmd->footer(
       "Examples:\n"
       "  nmt bleu -r test.de < hyp.de                    BLEU with sacreBLEU's defaults\n"
@@ -136,34 +143,46 @@ void add_bleu_command(CLI::App& app) {
   auto o = std::make_shared<BleuCommandOptions>();
   cmd->add_option("-r,--ref", o->refs, "Reference file; repeat for several references")->required();
   cmd->add_option("-i,--input", o->input, "Hypotheses, one per line (default: stdin)");
-  cmd->add_option("-m,--metrics", o->metrics, "Metrics: bleu, chrf, ter (comma-separated; default bleu)")
+  cmd->add_option("-m,--metrics", o->metrics,
+                  "Metrics: bleu, chrf, ter (comma-separated; default bleu)")
       ->delimiter(',')
       ->check(CLI::IsMember({"bleu", "chrf", "ter"}));
-  cmd->add_flag("--sentence", o->sentence, "Score each line separately (BLEU then uses effective order)");
+  cmd->add_flag("--sentence", o->sentence,
+                "Score each line separately (BLEU then uses effective order)");
   cmd->add_flag("--json", o->json, "Print sacreBLEU's JSON (JSON Lines with --sentence)");
   cmd->add_flag("-b,--score-only", o->score_only, "Print only the score");
   cmd->add_option("-w,--width", o->width, "Decimals of the printed score")
-      ->capture_default_str()->check(CLI::Range(0, 16));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 16));
 
   cmd->add_option("--tokenize", o->tokenize, "BLEU tokenizer")
-      ->capture_default_str()->check(CLI::IsMember({"none", "13a", "intl", "char"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "13a", "intl", "char"}));
   cmd->add_flag("--lowercase", o->bleu.lowercase, "Case-insensitive BLEU");
   cmd->add_option("--smooth", o->smooth, "BLEU smoothing")
-      ->capture_default_str()->check(CLI::IsMember({"exp", "floor", "add-k", "none"}));
-  auto* value = cmd->add_option("--smooth-value", o->smooth_value, "Value for floor (default 0.1) or add-k (default 1)");
+      ->capture_default_str()
+      ->check(CLI::IsMember({"exp", "floor", "add-k", "none"}));
+  auto* value = cmd->add_option("--smooth-value", o->smooth_value,
+                                "Value for floor (default 0.1) or add-k (default 1)");
 
   cmd->add_option("--chrf-char-order", o->chrf.char_order, "chrF character n-gram order")
-      ->capture_default_str()->check(CLI::Range(1, 100));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--chrf-word-order", o->chrf.word_order, "chrF word n-gram order (2 = chrF++)")
-      ->capture_default_str()->check(CLI::Range(0, 100));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
   cmd->add_option("--chrf-beta", o->chrf.beta, "chrF recall weight")
-      ->capture_default_str()->check(CLI::Range(0, 100));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
   cmd->add_flag("--chrf-lowercase", o->chrf.lowercase, "Case-insensitive chrF");
-  cmd->add_flag("--chrf-whitespace", o->chrf.whitespace, "Keep whitespace in chrF's character n-grams");
-  cmd->add_flag("--chrf-eps-smoothing", o->chrf.eps_smoothing, "chrF++.py's epsilon smoothing instead of effective order");
+  cmd->add_flag("--chrf-whitespace", o->chrf.whitespace,
+                "Keep whitespace in chrF's character n-grams");
+  cmd->add_flag("--chrf-eps-smoothing", o->chrf.eps_smoothing,
+                "chrF++.py's epsilon smoothing instead of effective order");
 
   cmd->add_flag("--ter-case-sensitive", o->ter.case_sensitive, "Case-sensitive TER");
-  cmd->add_flag("--ter-normalized", o->ter.normalized, "Tercom's normalization and punctuation splitting");
+  cmd->add_flag("--ter-normalized", o->ter.normalized,
+                "Tercom's normalization and punctuation splitting");
   cmd->add_flag("--ter-no-punct", o->ter.no_punct, "Remove punctuation before TER");
   cmd->add_flag("--ter-asian-support", o->ter.asian_support, "Tercom's CJK handling");
 

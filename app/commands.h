@@ -19,11 +19,11 @@ void add_config_command(CLI::App& app);
 void add_translate_command(CLI::App& app);  // translate_command.cpp
 void add_score_command(CLI::App& app);      // score_command.cpp
 void add_eval_command(CLI::App& app);       // eval_command.cpp
-void add_bleu_command(CLI::App& app);  // sacreBLEU-exact BLEU, chrF, TER
-void add_vocab_command(CLI::App& app);  // train a SentencePiece vocabulary
-void add_train_command(CLI::App& app);    // train a model into a run directory, or resume one
-void add_average_command(CLI::App& app);  // average checkpoints into one model
-void add_report_command(CLI::App& app);  // HTML training report of a run directory
+void add_bleu_command(CLI::App& app);       // sacreBLEU-exact BLEU, chrF, TER
+void add_vocab_command(CLI::App& app);      // train a SentencePiece vocabulary
+void add_train_command(CLI::App& app);      // train a model into a run directory, or resume one
+void add_average_command(CLI::App& app);    // average checkpoints into one model
+void add_report_command(CLI::App& app);     // HTML training report of a run directory
 void add_attention_command(CLI::App& app);  // attention heatmaps of a model for sentences
 void add_serve_command(CLI::App& app);      // HTTP translation server (serve_command.cpp)
 

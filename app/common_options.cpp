@@ -5,9 +5,12 @@
 namespace nmt::app {
 
 void add_config_options(CLI::App& cmd, ConfigSources& sources) {
-  cmd.add_option("--preset", sources.preset, "Start from a built-in preset (tiny, small, base, big)");
-  cmd.add_option("-c,--config", sources.files, "JSON config file(s), applied in order over the preset");
-  cmd.add_option("--set", sources.overrides, "Override one key, e.g. --set train.lr=3e-4 (repeatable)")
+  cmd.add_option("--preset", sources.preset,
+                 "Start from a built-in preset (tiny, small, base, big)");
+  cmd.add_option("-c,--config", sources.files,
+                 "JSON config file(s), applied in order over the preset");
+  cmd.add_option("--set", sources.overrides,
+                 "Override one key, e.g. --set train.lr=3e-4 (repeatable)")
       ->type_name("KEY=VALUE");
 }
 

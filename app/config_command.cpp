@@ -6,7 +6,8 @@
 namespace nmt::app {
 
 void add_config_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("config", "Print a fully resolved config (defaults, preset, files, --set)");
+  auto* cmd = app.add_subcommand("config",
+                                 "Print a fully resolved config (defaults, preset, files, --set)");
   cmd->footer(
       "Examples:\n"
       "  nmt config --preset small\n"
@@ -15,11 +16,15 @@ void add_config_command(CLI::App& app) {
   auto sources = std::make_shared<ConfigSources>();
   auto reference = std::make_shared<bool>(false);
   add_config_options(*cmd, *sources);
-  cmd->add_flag("--reference", *reference, "Print every key with its type, default and meaning (Markdown)");
-  cmd->add_flag("--list-presets", [](int64_t) {
-    for (const auto& name : preset_names()) std::cout << name << "\n";
-    throw CLI::Success();
-  }, "List the built-in presets");
+  cmd->add_flag("--reference", *reference,
+                "Print every key with its type, default and meaning (Markdown)");
+  cmd->add_flag(
+      "--list-presets",
+      [](int64_t) {
+        for (const auto& name : preset_names()) std::cout << name << "\n";
+        throw CLI::Success();
+      },
+      "List the built-in presets");
   cmd->callback([sources, reference] {
     if (*reference) {
       std::cout << config_reference_markdown();

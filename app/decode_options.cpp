@@ -21,20 +21,23 @@ template <class T>
 CLI::Option* add_flag_option(CLI::App& cmd, SearchFlags& flags, const std::string& name,
                              T DecodeConfig::*field, const std::string& help) {
   CLI::Option* opt = cmd.add_option(name, flags.values.*field, help);
-  flags.given.emplace_back(opt, [&flags, field](DecodeConfig& d) { d.*field = flags.values.*field; });
+  flags.given.emplace_back(opt,
+                           [&flags, field](DecodeConfig& d) { d.*field = flags.values.*field; });
   return opt;
 }
 
 }  // namespace
 
 void add_model_options(CLI::App& cmd, ModelOptions& options) {
-  cmd.add_option("-m,--model", options.path,
-                 "Training run directory, exported model directory (config.json, spm.model, model.pt) "
-                 "or model file")
+  cmd.add_option(
+         "-m,--model", options.path,
+         "Training run directory, exported model directory (config.json, spm.model, model.pt) "
+         "or model file")
       ->required();
-  cmd.add_option("--checkpoint", options.checkpoint,
-                 "Checkpoint of a run directory: a name in checkpoints/ (best, last, step-0001000) or a path "
-                 "(default: best.pt, else last.pt)");
+  cmd.add_option(
+      "--checkpoint", options.checkpoint,
+      "Checkpoint of a run directory: a name in checkpoints/ (best, last, step-0001000) or a path "
+      "(default: best.pt, else last.pt)");
   cmd.add_option("--precision", options.precision,
                  "fp32, bf16 (weights converted; fast with AVX512-BF16/AMX) or auto "
                  "(default: the model's decode.precision)")
@@ -50,7 +53,8 @@ DecodingModel load_model(const ModelOptions& options) {
   load.precision = options.precision;
   DecodingModel m = open_decoding_model(options.path, load, options.runtime.threads);
   log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
-            m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(), " threads");
+            m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(),
+            " threads");
   return m;
 }
 
@@ -72,13 +76,15 @@ void add_search_options(CLI::App& cmd, SearchFlags& flags, bool with_sampling) {
   add_flag_option(cmd, flags, "--max-length-a", &DecodeConfig::max_length_a,
                   "Output length limit a * source_length + b (a)")
       ->check(CLI::Range(0.0, 1000.0));
-  add_flag_option(cmd, flags, "--max-length-b", &DecodeConfig::max_length_b, "(b) of the length limit")
+  add_flag_option(cmd, flags, "--max-length-b", &DecodeConfig::max_length_b,
+                  "(b) of the length limit")
       ->check(CLI::Range(0, 1000000));
   add_flag_option(cmd, flags, "--min-length", &DecodeConfig::min_length,
                   "End of sentence forbidden before this many tokens")
       ->check(CLI::Range(0, 1000000));
-  add_flag_option(cmd, flags, "--batch-tokens", &DecodeConfig::batch_tokens,
-                  "Batch budget: padded source tokens x hypotheses per sentence (beam; 1 for greedy)")
+  add_flag_option(
+      cmd, flags, "--batch-tokens", &DecodeConfig::batch_tokens,
+      "Batch budget: padded source tokens x hypotheses per sentence (beam; 1 for greedy)")
       ->check(CLI::Range(1, 1000000000));
   cmd.add_option("--invalid-utf8", flags.invalid_utf8,
                  "On an input line that is not UTF-8: error (stop, naming the line) or skip "
@@ -93,7 +99,8 @@ void add_search_options(CLI::App& cmd, SearchFlags& flags, bool with_sampling) {
   flags.given.emplace_back(sample, [&flags](DecodeConfig& d) { d.sample = flags.values.sample; });
   add_flag_option(cmd, flags, "--temperature", &DecodeConfig::temperature, "Sampling temperature")
       ->check(CLI::Range(1e-6, 1e6));
-  add_flag_option(cmd, flags, "--top-k", &DecodeConfig::top_k, "Sample among the k most likely tokens (0 = all)")
+  add_flag_option(cmd, flags, "--top-k", &DecodeConfig::top_k,
+                  "Sample among the k most likely tokens (0 = all)")
       ->check(CLI::Range(0, 1000000000));
   add_flag_option(cmd, flags, "--top-p", &DecodeConfig::top_p, "Nucleus sampling mass (1 = all)")
       ->check(CLI::Range(1e-6, 1.0));
@@ -107,9 +114,10 @@ void log_throughput(const std::string& what, const TranslationStats& s) {
             " sentences/s, ", fixed(s.target_tokens / secs, 1), " target tokens/s; peak RSS ",
             fixed(peak_rss_mib(), 0), " MiB");
   const auto mem = cpu_allocator_stats();
-  log::debug("large CPU blocks: peak live ", fixed(mem.peak_live_bytes / 1048576.0, 1), " MiB, cached ",
-             fixed(mem.cached_bytes / 1048576.0, 1), " MiB, evicted ", fixed(mem.evicted_bytes / 1048576.0, 1),
-             " MiB, ", mem.cache_hits, " of ", mem.allocations, " requests from the cache");
+  log::debug("large CPU blocks: peak live ", fixed(mem.peak_live_bytes / 1048576.0, 1),
+             " MiB, cached ", fixed(mem.cached_bytes / 1048576.0, 1), " MiB, evicted ",
+             fixed(mem.evicted_bytes / 1048576.0, 1), " MiB, ", mem.cache_hits, " of ",
+             mem.allocations, " requests from the cache");
 }
 
 }  // namespace nmt::app

@@ -30,8 +30,8 @@ DecodingModel load_model(const ModelOptions& options);
 // Search flags: parsed into `values`; only those given on the command line are applied.
 struct SearchFlags {
   DecodeConfig values;
-  uint64_t seed = 1234;                 // --seed (sampling)
-  std::string invalid_utf8 = "error";   // --invalid-utf8 error|skip
+  uint64_t seed = 1234;                // --seed (sampling)
+  std::string invalid_utf8 = "error";  // --invalid-utf8 error|skip
   std::vector<std::pair<CLI::Option*, std::function<void(DecodeConfig&)>>> given;
 
   // `decode` with every flag given on the command line applied over it.

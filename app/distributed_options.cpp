@@ -16,10 +16,12 @@ void add_distributed_options(CLI::App& cmd, DistributedFlags& flags) {
                  "Start N local worker processes of this command (data parallel) and wait for them")
       ->check(CLI::Range(1, 1024))
       ->group(group);
-  cmd.add_option("--world-size", flags.world_size, "Processes in the whole job (default: WORLD_SIZE, else 1)")
+  cmd.add_option("--world-size", flags.world_size,
+                 "Processes in the whole job (default: WORLD_SIZE, else 1)")
       ->check(CLI::Range(1, 1 << 20))
       ->group(group);
-  cmd.add_option("--rank", flags.rank, "This process's rank in [0, world size) (default: RANK, else 0)")
+  cmd.add_option("--rank", flags.rank,
+                 "This process's rank in [0, world size) (default: RANK, else 0)")
       ->check(CLI::Range(0, 1 << 20))
       ->group(group);
   cmd.add_option("--master", flags.master,
@@ -37,7 +39,8 @@ DistributedOptions distributed_options(const DistributedFlags& flags, const std:
   if (flags.world_size > 0) options.world_size = flags.world_size;
   if (flags.rank >= 0) options.rank = flags.rank;
   if (!flags.master.empty()) parse_master_address(flags.master, options, "--master");
-  options.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::llround(flags.timeout_seconds * 1000)));
+  options.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(std::llround(flags.timeout_seconds * 1000)));
   options.device = device;
   validate(options);
   return options;
@@ -45,20 +48,24 @@ DistributedOptions distributed_options(const DistributedFlags& flags, const std:
 
 bool launch_if_requested(const DistributedFlags& flags) {
   if (flags.nproc <= 1) return false;
-  if (flags.world_size > 0 || flags.rank >= 0 || !flags.master.empty() || std::getenv("WORLD_SIZE") != nullptr)
-    throw ConfigError("--nproc starts a job of its own: it cannot be combined with --world-size, --rank, "
-                      "--master or WORLD_SIZE in the environment");
+  if (flags.world_size > 0 || flags.rank >= 0 || !flags.master.empty() ||
+      std::getenv("WORLD_SIZE") != nullptr)
+    throw ConfigError(
+        "--nproc starts a job of its own: it cannot be combined with --world-size, --rank, "
+        "--master or WORLD_SIZE in the environment");
   std::vector<std::string> command = own_command_line();
   if (command.empty()) throw std::runtime_error("--nproc: cannot read this process's command line");
   LaunchOptions launch;
   launch.nproc = flags.nproc;
-  launch.args = without_option(std::vector<std::string>(command.begin() + 1, command.end()), "--nproc");
+  launch.args =
+      without_option(std::vector<std::string>(command.begin() + 1, command.end()), "--nproc");
   const LaunchResult result = launch_local_workers(launch);
   if (result.ok()) return true;
   const std::string message = "distributed: " + result.describe();
   // Workers that all rejected their options already printed why: keep the usage exit code.
   bool all_usage_errors = true;
-  for (const auto& w : result.workers) all_usage_errors = all_usage_errors && (w.ok() || w.exit_code == 2);
+  for (const auto& w : result.workers)
+    all_usage_errors = all_usage_errors && (w.ok() || w.exit_code == 2);
   if (all_usage_errors) throw ConfigError(message);
   throw DistributedError(message);
 }

@@ -40,7 +40,8 @@ void run_eval(const EvalOptions& o) {
   DecodeConfig decode = o.search.apply(m.config.decode);
   decode.nbest = 1;
   decode.sample = false;
-  Translator translator(m.model, TranslatorOptions::from_config(decode), torch::Device(check_device(o.model.runtime.device)));
+  Translator translator(m.model, TranslatorOptions::from_config(decode),
+                        torch::Device(check_device(o.model.runtime.device)));
   LineTranslator lines(translator, m.source, m.target, o.search.invalid_utf8);
 
   std::vector<std::string> hyps;
@@ -67,18 +68,23 @@ void run_eval(const EvalOptions& o) {
 
 void add_eval_command(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "Translate a test set and score it with BLEU and chrF");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Translate a test set and score it with BLEU and chrF");
   cmd->footer(
       "Example:\n"
       "  nmt eval -m runs/en-de --src test.en --ref test.de -o hyp.de\n"
-      "prints 'BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0 = ...' and the chrF line.");
+      "prints 'BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0 = ...' and the chrF "
+      "line.");
   add_model_options(*cmd, o->model);
   add_search_options(*cmd, o->search, /*with_sampling=*/false);
   cmd->add_option("--src", o->src, "Source file (plain or gzip; '-' = stdin)")->required();
   cmd->add_option("--ref", o->refs, "Reference file (repeat for several references)")->required();
   cmd->add_option("-o,--output", o->output, "Also write the hypotheses to this file");
-  cmd->add_option("--tokenize", o->tokenize, "BLEU tokenizer (13a, intl, char, none, ...)")->capture_default_str();
-  cmd->add_option("-w,--width", o->width, "Decimals printed")->check(CLI::Range(0, 10))->capture_default_str();
+  cmd->add_option("--tokenize", o->tokenize, "BLEU tokenizer (13a, intl, char, none, ...)")
+      ->capture_default_str();
+  cmd->add_option("-w,--width", o->width, "Decimals printed")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
   cmd->callback([o] { run_eval(*o); });
 }
 

@@ -11,7 +11,8 @@
 namespace nmt::app {
 
 void add_report_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "Write a run's training report as one self-contained HTML page");
+  auto* cmd =
+      app.add_subcommand("report", "Write a run's training report as one self-contained HTML page");
   cmd->footer(
       "Examples:\n"
       "  nmt report runs/en-de                       writes runs/en-de/report.html\n"
@@ -27,15 +28,19 @@ void add_report_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   cmd->add_option("run_dir", o->run_dir, "Run directory written by `nmt train --out`")->required();
   cmd->add_option("-o,--out", o->out, "Output file (default RUN_DIR/report.html; - = stdout)");
-  cmd->add_option("--examples", o->report.examples, "Validation sentences drawn with their cross-attention")
+  cmd->add_option("--examples", o->report.examples,
+                  "Validation sentences drawn with their cross-attention")
       ->check(CLI::Range(0, 100));
   cmd->add_option("--max-example-pieces", o->report.max_example_pieces,
                   "Skip validation sentences with more source pieces than this")
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--positions", o->report.positions, "Positions shown in the positional-encoding picture")
+  cmd->add_option("--positions", o->report.positions,
+                  "Positions shown in the positional-encoding picture")
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--checkpoint", o->report.checkpoint, "Model file to use (default checkpoints/best.pt, else last.pt)");
-  cmd->add_flag("--no-model", o->no_model, "Do not load a checkpoint (no examples, no parameter count)");
+  cmd->add_option("--checkpoint", o->report.checkpoint,
+                  "Model file to use (default checkpoints/best.pt, else last.pt)");
+  cmd->add_flag("--no-model", o->no_model,
+                "Do not load a checkpoint (no examples, no parameter count)");
   add_runtime_options(*cmd, o->runtime);
   cmd->callback([o] {
     apply_runtime_options(o->runtime);

@@ -24,15 +24,16 @@ namespace {
 
 struct ScoreOptions {
   ModelOptions model;
-  std::string src, tgt;          // --src / --tgt: parallel files (plain or gzip)
-  std::string output = "-";      // -o
-  bool normalize = false;        // average per target token instead of the sum
-  std::string format = "text";   // text | jsonl (with per-token log-probs)
-  int64_t batch_tokens = 0;      // 0 = the model's decode.batch_tokens
+  std::string src, tgt;         // --src / --tgt: parallel files (plain or gzip)
+  std::string output = "-";     // -o
+  bool normalize = false;       // average per target token instead of the sum
+  std::string format = "text";  // text | jsonl (with per-token log-probs)
+  int64_t batch_tokens = 0;     // 0 = the model's decode.batch_tokens
   int64_t chunk_lines = 10000;
 };
 
-std::vector<int64_t> tokenize(const Tokenizer& tok, const std::string& line, const std::string& file, int64_t n) {
+std::vector<int64_t> tokenize(const Tokenizer& tok, const std::string& line,
+                              const std::string& file, int64_t n) {
   const size_t bad = find_invalid_utf8(line);
   if (bad != std::string::npos) throw DataError(invalid_utf8_message(file, n, bad));
   const auto ids = tok.encode(line);
@@ -60,7 +61,8 @@ void run_score(const ScoreOptions& o) {
     while (static_cast<int64_t>(sources.size()) < o.chunk_lines) {
       const bool has_s = src.next(s), has_t = tgt.next(t);
       if (has_s != has_t)
-        check_line_counts({has_s ? o.tgt : o.src, pairs}, {has_s ? o.src : o.tgt, pairs + 1, /*at_least=*/true});
+        check_line_counts({has_s ? o.tgt : o.src, pairs},
+                          {has_s ? o.src : o.tgt, pairs + 1, /*at_least=*/true});
       if (!has_s) break;
       ++pairs;
       sources.push_back(tokenize(*m.source, s, o.src, pairs));
@@ -88,8 +90,10 @@ void run_score(const ScoreOptions& o) {
     }
     out.flush();
   }
-  if (!out) throw DataError("error writing " + (o.output == "-" ? std::string("stdout") : o.output));
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!out)
+    throw DataError("error writing " + (o.output == "-" ? std::string("stdout") : o.output));
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log::info("scored ", pairs, " pairs (", tokens, " target tokens) in ", secs, " s");
 }
 
@@ -97,10 +101,13 @@ void run_score(const ScoreOptions& o) {
 
 void add_score_command(CLI::App& app) {
   auto o = std::make_shared<ScoreOptions>();
-  CLI::App* cmd = app.add_subcommand("score", "Score parallel sentences with a trained model (forced decoding)");
+  CLI::App* cmd = app.add_subcommand(
+      "score", "Score parallel sentences with a trained model (forced decoding)");
   cmd->footer(
-      "Prints one log-probability per pair: the sum over the target's pieces and its end-of-sentence,\n"
-      "or with --normalize the average per piece. Equals the log_prob `nmt translate --format jsonl`\n"
+      "Prints one log-probability per pair: the sum over the target's pieces and its "
+      "end-of-sentence,\n"
+      "or with --normalize the average per piece. Equals the log_prob `nmt translate --format "
+      "jsonl`\n"
       "reports for its own output.\n"
       "Example:\n"
       "  nmt score -m runs/en-de --src test.en --tgt test.de > scores.txt");
@@ -108,11 +115,14 @@ void add_score_command(CLI::App& app) {
   cmd->add_option("--src", o->src, "Source file (plain or gzip)")->required();
   cmd->add_option("--tgt", o->tgt, "Target file, parallel to --src")->required();
   cmd->add_option("-o,--output", o->output, "Output file ('-' = stdout)")->capture_default_str();
-  cmd->add_flag("--normalize", o->normalize, "Average log-probability per target token instead of the sum");
-  cmd->add_option("--format", o->format, "text (one number per line) or jsonl (with per-token log-probs)")
+  cmd->add_flag("--normalize", o->normalize,
+                "Average log-probability per target token instead of the sum");
+  cmd->add_option("--format", o->format,
+                  "text (one number per line) or jsonl (with per-token log-probs)")
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
-  cmd->add_option("--batch-tokens", o->batch_tokens, "Tokens per batch (default: the model's decode.batch_tokens)")
+  cmd->add_option("--batch-tokens", o->batch_tokens,
+                  "Tokens per batch (default: the model's decode.batch_tokens)")
       ->check(CLI::Range(1, 1000000000));
   cmd->callback([o] { run_score(*o); });
 }

@@ -24,7 +24,7 @@ struct ServeCommandOptions {
   ModelOptions model;
   SearchFlags search;
   serving::ServerOptions server;
-  std::string port_file;  // written with the port once listening (for scripts and tests)
+  std::string port_file;         // written with the port once listening (for scripts and tests)
   int64_t max_batch_tokens = 0;  // 0 = --batch-tokens (decode.batch_tokens)
 };
 
@@ -54,8 +54,8 @@ void run_serve(ServeCommandOptions& o) {
   DecodingModel m = load_model(o.model);
   DecodeConfig defaults = o.search.apply(m.config.decode);
   defaults.sample = false;  // a server searches; sampling stays with nmt translate --sample
-  o.server.batching.max_batch_tokens = o.max_batch_tokens > 0 ? o.max_batch_tokens
-                                                              : defaults.batch_tokens;
+  o.server.batching.max_batch_tokens =
+      o.max_batch_tokens > 0 ? o.max_batch_tokens : defaults.batch_tokens;
   const torch::Device device(check_device(o.model.runtime.device));
   serving::TranslationServer server(m, defaults, device, o.server);
   const int port = server.bind();

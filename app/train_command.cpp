@@ -29,20 +29,22 @@ namespace {
 namespace fs = std::filesystem;
 
 struct TrainCommandOptions {
-  ConfigSources sources;            // --preset, --config, --set
-  RuntimeOptions runtime;           // --threads, --device
-  std::string src, tgt;             // shortcuts for data.train_src / train_tgt
-  std::string valid_src, valid_tgt; // data.valid_src / valid_tgt
-  std::string vocab;                // data.vocab
-  std::string out;                  // the run directory to create
-  std::string resume;               // the run directory to continue
-  std::optional<int64_t> seed;      // train.seed
-  DistributedFlags distributed;     // --nproc, --world-size, --rank, --master, --dist-timeout
+  ConfigSources sources;             // --preset, --config, --set
+  RuntimeOptions runtime;            // --threads, --device
+  std::string src, tgt;              // shortcuts for data.train_src / train_tgt
+  std::string valid_src, valid_tgt;  // data.valid_src / valid_tgt
+  std::string vocab;                 // data.vocab
+  std::string out;                   // the run directory to create
+  std::string resume;                // the run directory to continue
+  std::optional<int64_t> seed;       // train.seed
+  DistributedFlags distributed;      // --nproc, --world-size, --rank, --master, --dist-timeout
   bool device_given = false, threads_given = false;
 };
 
 // Made absolute, so config.json still finds the data from another working directory (--resume).
-std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+std::string absolute(const std::string& path) {
+  return fs::absolute(path).lexically_normal().string();
+}
 
 // The shortcuts win over config files and --set: they are the most specific.
 void apply_shortcuts(const TrainCommandOptions& o, Config& config) {
@@ -50,7 +52,8 @@ void apply_shortcuts(const TrainCommandOptions& o, Config& config) {
   if (!o.tgt.empty()) config.data.train_tgt = absolute(o.tgt);
   if (!o.valid_src.empty()) config.data.valid_src = absolute(o.valid_src);
   if (!o.valid_tgt.empty()) config.data.valid_tgt = absolute(o.valid_tgt);
-  if (!o.vocab.empty()) config.data.vocab = o.vocab.find(',') == std::string::npos ? absolute(o.vocab) : o.vocab;
+  if (!o.vocab.empty())
+    config.data.vocab = o.vocab.find(',') == std::string::npos ? absolute(o.vocab) : o.vocab;
   if (o.seed) {
     if (*o.seed < 0) throw ConfigError("--seed must not be negative");
     config.train.seed = *o.seed;
@@ -59,9 +62,11 @@ void apply_shortcuts(const TrainCommandOptions& o, Config& config) {
   if (o.threads_given) config.train.threads = o.runtime.threads;
   config.train.device = check_device(config.train.device);
   if (config.data.train_src.empty())
-    throw ConfigError("no training data: give --src and --tgt (or data.train_src / data.train_tgt)");
+    throw ConfigError(
+        "no training data: give --src and --tgt (or data.train_src / data.train_tgt)");
   if (config.data.valid_src.empty() != config.data.valid_tgt.empty())
-    throw ConfigError("validation needs both --valid-src and --valid-tgt (data.valid_src, data.valid_tgt)");
+    throw ConfigError(
+        "validation needs both --valid-src and --valid-tgt (data.valid_src, data.valid_tgt)");
 }
 
 // Intra-op threads when train.threads is 0: the machine's cores shared by the workers on it
@@ -76,19 +81,24 @@ int threads_per_rank(int64_t configured) {
 // The flags that --out and --resume rule out, checked before any file is read.
 void check_run_flags(const TrainCommandOptions& o) {
   if (o.resume.empty()) {
-    if (o.out.empty()) throw ConfigError("--out RUN_DIR is required (or --resume RUN_DIR to continue a run)");
+    if (o.out.empty())
+      throw ConfigError("--out RUN_DIR is required (or --resume RUN_DIR to continue a run)");
     return;
   }
   if (!o.sources.preset.empty())
-    throw ConfigError("--preset cannot be combined with --resume: the run's config.json is used (change keys with --set)");
+    throw ConfigError(
+        "--preset cannot be combined with --resume: the run's config.json is used (change keys "
+        "with --set)");
   if (!o.out.empty() && fs::path(o.out) != fs::path(o.resume))
-    throw ConfigError("--out and --resume name different directories; --resume continues RUN_DIR in place");
+    throw ConfigError(
+        "--out and --resume name different directories; --resume continues RUN_DIR in place");
 }
 
 // train.report: RUN_DIR/report.html is refreshed as each validation starts (so it shows the
 // curves and best checkpoint up to the previous one) and once more when training ends. A report
 // that cannot be written is a warning: it never stops training. Rank 0 writes the run directory.
-void refresh_report(const Config& config, const std::string& run_dir, const DistributedContext& context) {
+void refresh_report(const Config& config, const std::string& run_dir,
+                    const DistributedContext& context) {
   if (!config.train.report || !context.is_primary()) return;
   try {
     report::write_run_report(run_dir);
@@ -120,9 +130,11 @@ void run_train(TrainCommandOptions& o) {
   use_caching_cpu_allocator();  // before the model and the batches exist: steps stop page-faulting
   const Vocabularies vocab = prepare_run_dir(run_dir, config, threads, context);
   Seq2Seq model = make_run_model(config, vocab, checkpoint ? &*checkpoint : nullptr);
-  const std::unique_ptr<Prefetcher> batches = make_training_batches(
-      config.data, vocab, static_cast<uint64_t>(config.train.seed), context.rank(), context.world_size());
-  const std::unique_ptr<Validator> validator = context.is_primary() ? make_run_validator(config, vocab) : nullptr;
+  const std::unique_ptr<Prefetcher> batches =
+      make_training_batches(config.data, vocab, static_cast<uint64_t>(config.train.seed),
+                            context.rank(), context.world_size());
+  const std::unique_ptr<Validator> validator =
+      context.is_primary() ? make_run_validator(config, vocab) : nullptr;
 
   Trainer trainer(config, run_dir, model, *batches, &context);
   if (checkpoint) trainer.resume(*checkpoint);
@@ -148,26 +160,35 @@ void add_train_command(CLI::App& app) {
   cmd->footer(
       "RUN_DIR receives config.json (the resolved config), spm.model (the vocabulary: a copy of\n"
       "--vocab, or trained from the training data), checkpoints/{step-N,last,best}.pt,\n"
-      "metrics.jsonl and train.log. Ctrl-C (or SIGTERM) finishes the current step, saves and exits.\n"
+      "metrics.jsonl and train.log. Ctrl-C (or SIGTERM) finishes the current step, saves and "
+      "exits.\n"
       "Examples:\n"
-      "  nmt train --preset small --src train.en --tgt train.de --valid-src val.en --valid-tgt val.de \\\n"
+      "  nmt train --preset small --src train.en --tgt train.de --valid-src val.en --valid-tgt "
+      "val.de \\\n"
       "            --out runs/en-de\n"
       "  nmt train --config my.json --set train.lr=5e-4 --out runs/x\n"
-      "  nmt train --resume runs/en-de --set train.max_steps=40000   # continue, with a later stop\n"
-      "  nmt train --preset small --src train.en --tgt train.de --out runs/dp --nproc 2   # 2 local ranks\n"
+      "  nmt train --resume runs/en-de --set train.max_steps=40000   # continue, with a later "
+      "stop\n"
+      "  nmt train --preset small --src train.en --tgt train.de --out runs/dp --nproc 2   # 2 "
+      "local ranks\n"
       "Several machines: --world-size N --rank R --master HOST:PORT on each (or torchrun's\n"
       "WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.");
   auto o = std::make_shared<TrainCommandOptions>();
   add_config_options(*cmd, o->sources);
   add_runtime_options(*cmd, o->runtime);
   add_distributed_options(*cmd, o->distributed);
-  cmd->add_option("--src", o->src, "Training source file (plain or .gz), or a TSV of pairs")->type_name("FILE");
+  cmd->add_option("--src", o->src, "Training source file (plain or .gz), or a TSV of pairs")
+      ->type_name("FILE");
   cmd->add_option("--tgt", o->tgt, "Training target file")->type_name("FILE");
   cmd->add_option("--valid-src", o->valid_src, "Validation source file")->type_name("FILE");
   cmd->add_option("--valid-tgt", o->valid_tgt, "Validation reference file")->type_name("FILE");
-  cmd->add_option("--vocab", o->vocab, "An existing SentencePiece .model to use (copied into RUN_DIR)")->type_name("FILE");
-  cmd->add_option("-o,--out", o->out, "The run directory to create (must not exist or be empty)")->type_name("RUN_DIR");
-  cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from checkpoints/last.pt")->type_name("RUN_DIR");
+  cmd->add_option("--vocab", o->vocab,
+                  "An existing SentencePiece .model to use (copied into RUN_DIR)")
+      ->type_name("FILE");
+  cmd->add_option("-o,--out", o->out, "The run directory to create (must not exist or be empty)")
+      ->type_name("RUN_DIR");
+  cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from checkpoints/last.pt")
+      ->type_name("RUN_DIR");
   cmd->add_option("--seed", o->seed, "Seeds parameters, dropout and data order (train.seed)");
   cmd->callback([o, cmd] {
     o->device_given = cmd->get_option("--device")->count() > 0;

@@ -48,13 +48,15 @@ void run_translate(const TranslateOptions& o) {
   while (input.next_chunk(chunk, static_cast<size_t>(o.chunk_lines))) {
     const int64_t first = input.lines_read() - static_cast<int64_t>(chunk.size());
     writer.start_chunk(chunk, first);
-    lines.translate(chunk, input.name(), first + 1,
-                    [&](const std::vector<size_t>& done, const std::vector<LineTranslation>& results) {
-                      writer.on_batch(done, results);
-                    });
+    lines.translate(
+        chunk, input.name(), first + 1,
+        [&](const std::vector<size_t>& done, const std::vector<LineTranslation>& results) {
+          writer.on_batch(done, results);
+        });
   }
   out.flush();
-  if (!out) throw DataError("error writing " + (o.output == "-" ? std::string("stdout") : o.output));
+  if (!out)
+    throw DataError("error writing " + (o.output == "-" ? std::string("stdout") : o.output));
   log_throughput("translated", translator.stats());
 }
 
@@ -69,17 +71,21 @@ void add_translate_command(CLI::App& app) {
       "  nmt translate -m runs/en-de --beam 1 -i test.en.gz -o hyp.de\n"
       "  nmt translate -m runs/en-de --nbest 5 --format nbest < test.en\n"
       "  nmt translate -m runs/de-en --sample --top-p 0.9 --seed 7 < mono.de > back.en\n"
-      "Invalid UTF-8 in the input stops with an error naming the line (--invalid-utf8 skip writes an\n"
-      "empty line instead). Every input line gives exactly one output line (nbest: one per hypothesis).");
+      "Invalid UTF-8 in the input stops with an error naming the line (--invalid-utf8 skip writes "
+      "an\n"
+      "empty line instead). Every input line gives exactly one output line (nbest: one per "
+      "hypothesis).");
   add_model_options(*cmd, o->model);
   add_search_options(*cmd, o->search);
-  cmd->add_option("-i,--input", o->input, "Input file, plain or gzip ('-' = stdin)")->capture_default_str();
+  cmd->add_option("-i,--input", o->input, "Input file, plain or gzip ('-' = stdin)")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Output file ('-' = stdout)")->capture_default_str();
   cmd->add_option("--format", o->format, "text, nbest (i ||| hyp ||| score) or jsonl")
       ->check(CLI::IsMember({"text", "nbest", "jsonl"}))
       ->capture_default_str();
-  cmd->add_flag("--alignment", o->alignment,
-                "Add alignments: text: ' ||| src-tgt ...' pairs; jsonl: attention rows per target piece");
+  cmd->add_flag(
+      "--alignment", o->alignment,
+      "Add alignments: text: ' ||| src-tgt ...' pairs; jsonl: attention rows per target piece");
   cmd->add_option("--chunk-lines", o->chunk_lines, "Lines read and sorted together into batches")
       ->check(CLI::Range(1, 100000000))
       ->capture_default_str();

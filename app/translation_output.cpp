@@ -19,8 +19,8 @@ std::string fixed6(double x) {
   return buf;
 }
 
-nlohmann::json hypothesis_json(const Hypothesis& h, const std::string& text, const Tokenizer& target,
-                               bool alignment) {
+nlohmann::json hypothesis_json(const Hypothesis& h, const std::string& text,
+                               const Tokenizer& target, bool alignment) {
   nlohmann::json j;
   j["translation"] = text;
   j["score"] = h.score;
@@ -69,7 +69,8 @@ std::string format_translation(OutputFormat format, int64_t line_index, const st
     case OutputFormat::nbest: {
       std::string out;
       for (size_t n = 0; n < t.hypotheses.size(); ++n)
-        out += std::to_string(line_index) + " ||| " + t.texts[n] + " ||| " + fixed6(t.hypotheses[n].score) + "\n";
+        out += std::to_string(line_index) + " ||| " + t.texts[n] + " ||| " +
+               fixed6(t.hypotheses[n].score) + "\n";
       return out;
     }
     case OutputFormat::jsonl: {
@@ -80,16 +81,19 @@ std::string format_translation(OutputFormat format, int64_t line_index, const st
       if (alignment) {
         nlohmann::json pieces = nlohmann::json::array();
         if (!t.skipped && !t.hypotheses.front().tokens.empty()) {
-          for (const auto& p : translator.source_tokenizer().encode_pieces(source)) pieces.push_back(p);
+          for (const auto& p : translator.source_tokenizer().encode_pieces(source))
+            pieces.push_back(p);
           pieces.push_back(translator.source_tokenizer().id_to_piece(kEosId));
         }
         j["source_tokens"] = pieces;
       }
       nlohmann::json hyps = nlohmann::json::array();
       for (size_t n = 0; n < t.hypotheses.size(); ++n)
-        hyps.push_back(hypothesis_json(t.hypotheses[n], t.texts[n], translator.target_tokenizer(), alignment));
+        hyps.push_back(
+            hypothesis_json(t.hypotheses[n], t.texts[n], translator.target_tokenizer(), alignment));
       j["hypotheses"] = hyps;
-      return j.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace) + "\n";
+      return j.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace) +
+             "\n";
     }
   }
   return "";
@@ -102,12 +106,13 @@ void OrderedWriter::start_chunk(const std::vector<std::string>& lines, int64_t f
   next_ = 0;
 }
 
-void OrderedWriter::on_batch(const std::vector<size_t>& done, const std::vector<LineTranslation>& results) {
+void OrderedWriter::on_batch(const std::vector<size_t>& done,
+                             const std::vector<LineTranslation>& results) {
   for (size_t i : done) ready_[i] = true;
   const size_t before = next_;
   for (; next_ < ready_.size() && ready_[next_]; ++next_)
-    out_ << format_translation(format_, first_index_ + static_cast<int64_t>(next_), (*lines_)[next_],
-                               results[next_], translator_, alignment_);
+    out_ << format_translation(format_, first_index_ + static_cast<int64_t>(next_),
+                               (*lines_)[next_], results[next_], translator_, alignment_);
   if (next_ != before) out_.flush();
 }
 

@@ -28,7 +28,8 @@ std::string format_translation(OutputFormat format, int64_t line_index, const st
 // Writes a chunk's results in input order as batches complete them (they finish out of order).
 class OrderedWriter {
  public:
-  OrderedWriter(std::ostream& out, OutputFormat format, bool alignment, const LineTranslator& translator)
+  OrderedWriter(std::ostream& out, OutputFormat format, bool alignment,
+                const LineTranslator& translator)
       : out_(out), format_(format), alignment_(alignment), translator_(translator) {}
 
   // Starts a chunk of `lines` whose first line has 0-based index `first_index`.

@@ -13,8 +13,8 @@ namespace nmt::app {
 namespace {
 
 struct VocabCommandOptions {
-  VocabInputs inputs;    // -i (repeatable), --sample, --seed, --column
-  VocabOptions vocab;    // -o, --vocab-size, --type, --character-coverage, ...
+  VocabInputs inputs;  // -i (repeatable), --sample, --seed, --column
+  VocabOptions vocab;  // -o, --vocab-size, --type, --character-coverage, ...
   std::string column = "all";
 };
 
@@ -26,24 +26,30 @@ void run_vocab(VocabCommandOptions& o) {
 }  // namespace
 
 void add_vocab_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("vocab", "Train a SentencePiece vocabulary (PREFIX.model, PREFIX.vocab)");
+  auto* cmd =
+      app.add_subcommand("vocab", "Train a SentencePiece vocabulary (PREFIX.model, PREFIX.vocab)");
   cmd->footer(
       "Inputs may be plain or gzip text (detected from the content). Lines holding a TAB are\n"
       "TSV pairs: every field is a sentence (or one column, with --column).\n"
       "Examples:\n"
       "  nmt vocab -i train.en.gz -i train.de.gz --vocab-size 8000 -o runs/en-de/spm    # joint\n"
-      "  nmt vocab -i train.en.gz --vocab-size 8000 -o spm.src                          # per side:\n"
-      "  nmt vocab -i train.de.gz --vocab-size 8000 -o spm.tgt                          #  run twice\n"
+      "  nmt vocab -i train.en.gz --vocab-size 8000 -o spm.src                          # per "
+      "side:\n"
+      "  nmt vocab -i train.de.gz --vocab-size 8000 -o spm.tgt                          #  run "
+      "twice\n"
       "  nmt vocab -i train.tsv --column src --vocab-size 8000 -o spm.src");
   auto o = std::make_shared<VocabCommandOptions>();
   o->vocab.vocab_size = 8000;
-  cmd->add_option("-i,--input", o->inputs.files, "Training text, plain or .gz (repeatable; joint over all)")
+  cmd->add_option("-i,--input", o->inputs.files,
+                  "Training text, plain or .gz (repeatable; joint over all)")
       ->required()
       ->type_name("FILE");
-  cmd->add_option("-o,--output", o->vocab.prefix, "Output prefix: writes PREFIX.model and PREFIX.vocab")
+  cmd->add_option("-o,--output", o->vocab.prefix,
+                  "Output prefix: writes PREFIX.model and PREFIX.vocab")
       ->required()
       ->type_name("PREFIX");
-  cmd->add_option("--vocab-size", o->vocab.vocab_size, "Pieces in the vocabulary, the 4 reserved ones included")
+  cmd->add_option("--vocab-size", o->vocab.vocab_size,
+                  "Pieces in the vocabulary, the 4 reserved ones included")
       ->check(CLI::Range(int64_t{8}, int64_t{1} << 22))
       ->capture_default_str();
   cmd->add_option("--type", o->vocab.type, "Model type")
@@ -53,7 +59,8 @@ void add_vocab_command(CLI::App& app) {
                   "Share of characters covered (0.9995 suits large character sets such as CJK)")
       ->check(CLI::Range(0.5, 1.0))
       ->capture_default_str();
-  cmd->add_option("--sample", o->inputs.sample, "Sentences drawn uniformly from the inputs (0 = all)")
+  cmd->add_option("--sample", o->inputs.sample,
+                  "Sentences drawn uniformly from the inputs (0 = all)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
       ->capture_default_str();
   cmd->add_option("--seed", o->inputs.seed, "Seed of the sample")->capture_default_str();
@@ -63,8 +70,9 @@ void add_vocab_command(CLI::App& app) {
   cmd->add_option("--normalization", o->vocab.normalization, "SentencePiece normalization rule")
       ->check(CLI::IsMember({"nmt_nfkc", "nfkc", "nmt_nfkc_cf", "nfkc_cf", "identity"}))
       ->capture_default_str();
-  cmd->add_flag("--byte-fallback", o->vocab.byte_fallback,
-                "Unknown characters become UTF-8 byte pieces instead of <unk> (needs --vocab-size > 260)");
+  cmd->add_flag(
+      "--byte-fallback", o->vocab.byte_fallback,
+      "Unknown characters become UTF-8 byte pieces instead of <unk> (needs --vocab-size > 260)");
   cmd->add_option("--threads", o->vocab.threads, "Trainer threads (0 = the cores available)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();

@@ -26,14 +26,17 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // Resident set size now, in MiB (peak_rss_mib() only ever grows).
 double current_rss_mib() {
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
   statm >> pages >> resident;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+         (1024.0 * 1024.0);
 }
 
 std::string find_data(const std::string& given) {
@@ -85,12 +88,15 @@ int main(int argc, char** argv) {
   int repeat = 10;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--vocab" && i + 1 < argc) vocab = argv[++i];
-    else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
+    if (a == "--vocab" && i + 1 < argc)
+      vocab = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
     else if (a == "-h" || a == "--help") {
       std::cout << "usage: bench_data [MULTI30K_DIR] [--vocab MODEL] [--repeat N]\n";
       return 0;
-    } else data_arg = a;
+    } else
+      data_arg = a;
   }
   const std::string data = find_data(data_arg);
   const std::string src = data + "/train.en.gz", tgt = data + "/train.de.gz";
@@ -124,21 +130,24 @@ int main(int argc, char** argv) {
     const auto stats = batcher->stats();
     std::printf("\nin memory (batch_tokens %lld)\n", static_cast<long long>(options.batch_tokens));
     std::printf("  read + tokenize + filter: %lld pairs in %.2f s = %.0f pairs/s\n",
-                static_cast<long long>(stats.pairs_read), load, static_cast<double>(stats.pairs_read) / load);
+                static_cast<long long>(stats.pairs_read), load,
+                static_cast<double>(stats.pairs_read) / load);
     const auto epoch = run_epoch(*batcher, 1);
     std::printf("  batching (plan + tensors): %lld batches, %lld pairs in %.3f s = %.0f pairs/s\n",
-                static_cast<long long>(epoch.batches), static_cast<long long>(epoch.pairs), epoch.seconds,
-                static_cast<double>(epoch.pairs) / epoch.seconds);
+                static_cast<long long>(epoch.batches), static_cast<long long>(epoch.pairs),
+                epoch.seconds, static_cast<double>(epoch.pairs) / epoch.seconds);
     std::printf("  padding efficiency: %.2f%% (real / padded tokens, both sides)\n",
                 100.0 * batcher->padding().efficiency());
-    std::printf("  average rows per batch: %.1f\n", static_cast<double>(epoch.pairs) / static_cast<double>(epoch.batches));
+    std::printf("  average rows per batch: %.1f\n",
+                static_cast<double>(epoch.pairs) / static_cast<double>(epoch.batches));
     nmt::Prefetcher prefetcher(std::move(batcher), 8);
     const auto prefetched = run_epoch(prefetcher, 2);
     std::printf("  through the Prefetcher: %.3f s for an epoch\n", prefetched.seconds);
     std::printf("  RSS now %.0f MiB, peak %.0f MiB\n", current_rss_mib(), nmt::peak_rss_mib());
   }
 
-  const std::string big_src = (tmp / "train10x.en").string(), big_tgt = (tmp / "train10x.de").string();
+  const std::string big_src = (tmp / "train10x.en").string(),
+                    big_tgt = (tmp / "train10x.de").string();
   repeat_file(src, big_src, repeat);
   repeat_file(tgt, big_tgt, repeat);
   for (const int64_t buffer : {int64_t{50000}, int64_t{1000000}}) {
@@ -150,14 +159,16 @@ int main(int argc, char** argv) {
     const double first_window = seconds_since(start);
     const auto epoch = run_epoch(batcher, 1);
     const double total = first_window + epoch.seconds;
-    std::printf("\n%s: %dx corpus, shuffle_buffer %lld\n", batcher.in_memory() ? "in memory" : "streaming",
-                repeat, static_cast<long long>(buffer));
-    std::printf("  epoch: %lld pairs, %lld batches in %.2f s = %.0f pairs/s (read + tokenize + batch)\n",
-                static_cast<long long>(epoch.pairs), static_cast<long long>(epoch.batches), total,
-                static_cast<double>(epoch.pairs) / total);
+    std::printf("\n%s: %dx corpus, shuffle_buffer %lld\n",
+                batcher.in_memory() ? "in memory" : "streaming", repeat,
+                static_cast<long long>(buffer));
+    std::printf(
+        "  epoch: %lld pairs, %lld batches in %.2f s = %.0f pairs/s (read + tokenize + batch)\n",
+        static_cast<long long>(epoch.pairs), static_cast<long long>(epoch.batches), total,
+        static_cast<double>(epoch.pairs) / total);
     std::printf("  padding efficiency %.2f%%\n", 100.0 * batcher.padding().efficiency());
-    std::printf("  RSS before %.0f MiB; during the epoch %.0f..%.0f MiB; peak so far %.0f MiB\n", rss_before,
-                epoch.min_rss, epoch.max_rss, nmt::peak_rss_mib());
+    std::printf("  RSS before %.0f MiB; during the epoch %.0f..%.0f MiB; peak so far %.0f MiB\n",
+                rss_before, epoch.min_rss, epoch.max_rss, nmt::peak_rss_mib());
   }
   fs::remove(big_src);
   fs::remove(big_tgt);

@@ -42,7 +42,8 @@ double now() {
 
 class FileSource : public SentenceSource {
  public:
-  FileSource(std::vector<std::string> paths, size_t max_lines) : paths_(std::move(paths)), max_(max_lines) {}
+  FileSource(std::vector<std::string> paths, size_t max_lines)
+      : paths_(std::move(paths)), max_(max_lines) {}
   bool next(std::string& s) override {
     while (true) {
       if (!reader_) {
@@ -71,14 +72,16 @@ void make_random_model_dir(const std::string& dir, const std::string& test_file)
   const fs::path data = fs::path(test_file).parent_path();
   std::vector<std::string> inputs;
   for (const char* side : {".en", ".de"})
-    if (fs::exists(data / (std::string("train") + side + ".gz"))) inputs.push_back((data / (std::string("train") + side + ".gz")).string());
+    if (fs::exists(data / (std::string("train") + side + ".gz")))
+      inputs.push_back((data / (std::string("train") + side + ".gz")).string());
   int64_t vocab = config.data.vocab_size;
   if (inputs.empty()) {
     inputs.push_back(test_file);
     vocab = 1000;
   }
-  std::printf("no model given: random-weight 'small' preset; SentencePiece (%ld pieces) trained on %s%s\n",
-              static_cast<long>(vocab), inputs.front().c_str(), inputs.size() > 1 ? " + de" : "");
+  std::printf(
+      "no model given: random-weight 'small' preset; SentencePiece (%ld pieces) trained on %s%s\n",
+      static_cast<long>(vocab), inputs.front().c_str(), inputs.size() > 1 ? " + de" : "");
   const pid_t child = fork();
   if (child == 0) {  // SentencePiece's training memory stays out of this process's peak RSS
     VocabOptions v;
@@ -111,13 +114,14 @@ std::vector<std::vector<int64_t>> naive_greedy(Seq2SeqImpl& model, const torch::
   std::vector<std::vector<int64_t>> out(src.size(0));
   std::vector<int64_t> alive(src.size(0));
   for (size_t i = 0; i < alive.size(); ++i) alive[i] = static_cast<int64_t>(i);
-  torch::Tensor rows_src = src;                                             // [b, S]
+  torch::Tensor rows_src = src;                                                // [b, S]
   torch::Tensor prefix = torch::full({src.size(0), 1}, kBosId, torch::kLong);  // [b, t+1]
   std::vector<int64_t> row_max = max_len;
   for (int64_t t = 0; !alive.empty(); ++t) {
     const torch::Tensor logits = model.forward(rows_src, prefix).select(1, t);  // [b, V]
     const torch::Tensor lp = logits.to(torch::kFloat).log_softmax(-1);
-    const torch::Tensor next = choose_argmax(constrain_log_probs(lp, t, row_max, options.min_length));  // [b]
+    const torch::Tensor next =
+        choose_argmax(constrain_log_probs(lp, t, row_max, options.min_length));  // [b]
     std::vector<int64_t> keep;
     for (size_t r = 0; r < alive.size(); ++r) {
       const int64_t tok = next[r].item<int64_t>();
@@ -134,7 +138,8 @@ std::vector<std::vector<int64_t>> naive_greedy(Seq2SeqImpl& model, const torch::
     row_max = m2;
     if (alive.empty()) break;
     rows_src = rows_src.index_select(0, idx);
-    prefix = torch::cat({prefix.index_select(0, idx), next.index_select(0, idx).unsqueeze(1)}, 1);  // [b', t+2]
+    prefix = torch::cat({prefix.index_select(0, idx), next.index_select(0, idx).unsqueeze(1)},
+                        1);  // [b', t+2]
   }
   return out;
 }
@@ -159,16 +164,20 @@ Run run_translate(const DecodingModel& m, const std::vector<std::string>& lines,
 
 int main(int argc, char** argv) {
   const char* shared = std::getenv("NMT_SHARED_DATA");
-  std::string test_file = std::string(shared ? shared : "/work/shared/data") + "/multi30k/test_2016_flickr.en.gz";
+  std::string test_file =
+      std::string(shared ? shared : "/work/shared/data") + "/multi30k/test_2016_flickr.en.gz";
   std::string model_dir;
   int threads = 0;
   size_t naive_n = 200;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--naive-sentences" && i + 1 < argc) naive_n = std::strtoul(argv[++i], nullptr, 10);
-    else positional.push_back(a);
+    if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--naive-sentences" && i + 1 < argc)
+      naive_n = std::strtoul(argv[++i], nullptr, 10);
+    else
+      positional.push_back(a);
   }
   if (positional.size() > 0) test_file = positional[0];
   if (positional.size() > 1) model_dir = positional[1];
@@ -182,8 +191,8 @@ int main(int argc, char** argv) {
   // whole benchmark's (two models, the naive search), not one translation's.
   prepare_decoding_runtime(threads);
   std::vector<std::string> lines = read_lines(test_file);
-  std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n", lines.size(),
-              test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),
+  std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n",
+              lines.size(), test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),
               bf16_is_fast("cpu") ? "yes" : "no");
 
   std::string tmp;
@@ -197,12 +206,18 @@ int main(int argc, char** argv) {
     ModelLoadOptions load;
     load.precision = precision;
     const DecodingModel m = open_decoding_model(model_dir, load, threads);
-    if (std::string(precision) == "fp32") std::printf("model: %s\n", m.model->parameter_summary().c_str());
-    run_translate(m, std::vector<std::string>(lines.begin(), lines.begin() + std::min<size_t>(50, lines.size())), 1);  // warm-up
+    if (std::string(precision) == "fp32")
+      std::printf("model: %s\n", m.model->parameter_summary().c_str());
+    run_translate(
+        m,
+        std::vector<std::string>(lines.begin(), lines.begin() + std::min<size_t>(50, lines.size())),
+        1);  // warm-up
     const Run greedy = run_translate(m, lines, 1);
     const Run beam5 = run_translate(m, lines, 5);
-    std::printf("[%s] greedy: %7.1f sentences/s %8.1f target tokens/s\n", precision, greedy.sentences_per_s, greedy.tokens_per_s);
-    std::printf("[%s] beam 5: %7.1f sentences/s %8.1f target tokens/s\n", precision, beam5.sentences_per_s, beam5.tokens_per_s);
+    std::printf("[%s] greedy: %7.1f sentences/s %8.1f target tokens/s\n", precision,
+                greedy.sentences_per_s, greedy.tokens_per_s);
+    std::printf("[%s] beam 5: %7.1f sentences/s %8.1f target tokens/s\n", precision,
+                beam5.sentences_per_s, beam5.tokens_per_s);
 
     // Cached vs naive greedy on the first sentences, in the same batches.
     std::vector<std::vector<int64_t>> ids;
@@ -225,9 +240,10 @@ int main(int argc, char** argv) {
       naive_s += now() - t0;
       for (size_t i = 0; i < naive.size(); ++i) same += naive[i] == cached[i].tokens;
     }
-    std::printf("[%s] greedy on %zu sentences: cached %.2f s, recomputing the prefix %.2f s: %.1fx faster "
-                "(identical outputs: %zu/%zu)\n",
-                precision, ids.size(), cached_s, naive_s, naive_s / cached_s, same, ids.size());
+    std::printf(
+        "[%s] greedy on %zu sentences: cached %.2f s, recomputing the prefix %.2f s: %.1fx faster "
+        "(identical outputs: %zu/%zu)\n",
+        precision, ids.size(), cached_s, naive_s, naive_s / cached_s, same, ids.size());
   }
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
   if (!tmp.empty()) fs::remove_all(tmp);

@@ -34,10 +34,12 @@ struct Args {
   int64_t batch_tokens = 0;  // 0 = the preset's data.batch_tokens
   int64_t steps = 20;
   int64_t warmup = 3;
-  int threads = 0;           // per worker (set by the parent)
+  int threads = 0;  // per worker (set by the parent)
 };
 
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 int worker(const Args& args) {
   nmt::DistributedContext context(nmt::distributed_options_from_env());
@@ -85,17 +87,20 @@ int worker(const Args& args) {
     tokens_done += tokens;
   }
   const double elapsed = seconds(start, Clock::now());
-  const double sync_mean = context.sum(std::vector<double>{sync_seconds}, "timings")[0] / context.world_size();
+  const double sync_mean =
+      context.sum(std::vector<double>{sync_seconds}, "timings")[0] / context.world_size();
   if (context.is_primary()) {
     int64_t grad_bytes = 0;
-    for (const auto& p : model->parameters()) grad_bytes += p.numel() * static_cast<int64_t>(p.element_size());
-    std::printf("%-7s %7ld %8d %8ld %11.0f %9.1f %9.1f %6.1f%%  %s, %.1f MB gradients, %ld buckets\n",
-                args.preset.c_str(), static_cast<long>(context.world_size()), args.threads,
-                static_cast<long>(rows * length), static_cast<double>(tokens_done) / elapsed,
-                1000.0 * elapsed / static_cast<double>(args.steps),
-                1000.0 * sync_mean / static_cast<double>(args.steps), 100.0 * sync_mean / elapsed,
-                context.backend().c_str(), static_cast<double>(grad_bytes) / (1 << 20),
-                static_cast<long>(sync.bucket_count()));
+    for (const auto& p : model->parameters())
+      grad_bytes += p.numel() * static_cast<int64_t>(p.element_size());
+    std::printf(
+        "%-7s %7ld %8d %8ld %11.0f %9.1f %9.1f %6.1f%%  %s, %.1f MB gradients, %ld buckets\n",
+        args.preset.c_str(), static_cast<long>(context.world_size()), args.threads,
+        static_cast<long>(rows * length), static_cast<double>(tokens_done) / elapsed,
+        1000.0 * elapsed / static_cast<double>(args.steps),
+        1000.0 * sync_mean / static_cast<double>(args.steps), 100.0 * sync_mean / elapsed,
+        context.backend().c_str(), static_cast<double>(grad_bytes) / (1 << 20),
+        static_cast<long>(sync.bucket_count()));
     std::fflush(stdout);
   }
   context.barrier("done");
@@ -110,14 +115,21 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
-    if (a == "--worker") is_worker = true;
-    else if (a == "--preset" && has_value) args.preset = argv[++i];
-    else if (a == "--batch-tokens" && has_value) args.batch_tokens = std::stoll(argv[++i]);
-    else if (a == "--steps" && has_value) args.steps = std::stoll(argv[++i]);
-    else if (a == "--warmup" && has_value) args.warmup = std::stoll(argv[++i]);
-    else if (a == "--threads" && has_value) args.threads = std::stoi(argv[++i]);
+    if (a == "--worker")
+      is_worker = true;
+    else if (a == "--preset" && has_value)
+      args.preset = argv[++i];
+    else if (a == "--batch-tokens" && has_value)
+      args.batch_tokens = std::stoll(argv[++i]);
+    else if (a == "--steps" && has_value)
+      args.steps = std::stoll(argv[++i]);
+    else if (a == "--warmup" && has_value)
+      args.warmup = std::stoll(argv[++i]);
+    else if (a == "--threads" && has_value)
+      args.threads = std::stoi(argv[++i]);
     else {
-      std::cerr << "usage: bench_distributed [--preset NAME] [--batch-tokens N] [--steps N] [--warmup N]\n";
+      std::cerr << "usage: bench_distributed [--preset NAME] [--batch-tokens N] [--steps N] "
+                   "[--warmup N]\n";
       return 2;
     }
   }
@@ -125,20 +137,32 @@ int main(int argc, char** argv) {
     if (is_worker) return worker(args);
 
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::printf("bench_distributed: %d cores; tokens/s = target tokens of all workers per second of wall time;\n"
-                "sync = gradient all-reduce time per step (mean over workers), incl. waiting for the slower one\n\n",
-                cores);
-    std::printf("%-7s %7s %8s %8s %11s %9s %9s %7s\n", "preset", "workers", "threads", "tok/wkr", "tokens/s",
-                "step ms", "sync ms", "sync");
+    std::printf(
+        "bench_distributed: %d cores; tokens/s = target tokens of all workers per second of wall "
+        "time;\n"
+        "sync = gradient all-reduce time per step (mean over workers), incl. waiting for the "
+        "slower one\n\n",
+        cores);
+    std::printf("%-7s %7s %8s %8s %11s %9s %9s %7s\n", "preset", "workers", "threads", "tok/wkr",
+                "tokens/s", "step ms", "sync ms", "sync");
     struct Run {
       int workers, threads;
     };
-    for (const Run run : {Run{1, cores}, Run{1, std::max(1, cores / 2)}, Run{2, std::max(1, cores / 2)}}) {
+    for (const Run run :
+         {Run{1, cores}, Run{1, std::max(1, cores / 2)}, Run{2, std::max(1, cores / 2)}}) {
       nmt::LaunchOptions launch;
       launch.nproc = run.workers;
-      launch.args = {"--worker", "--preset", args.preset, "--batch-tokens", std::to_string(args.batch_tokens),
-                     "--steps", std::to_string(args.steps), "--warmup", std::to_string(args.warmup),
-                     "--threads", std::to_string(run.threads)};
+      launch.args = {"--worker",
+                     "--preset",
+                     args.preset,
+                     "--batch-tokens",
+                     std::to_string(args.batch_tokens),
+                     "--steps",
+                     std::to_string(args.steps),
+                     "--warmup",
+                     std::to_string(args.warmup),
+                     "--threads",
+                     std::to_string(run.threads)};
       const auto result = nmt::launch_local_workers(launch);
       if (!result.ok()) {
         std::cerr << "error: " << result.describe() << "\n";

@@ -38,22 +38,40 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     auto next = [&]() -> std::string {
-      if (i + 1 >= argc) { std::fprintf(stderr, "missing value for %s\n", k.c_str()); std::exit(2); }
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "missing value for %s\n", k.c_str());
+        std::exit(2);
+      }
       return argv[++i];
     };
-    if (k == "--preset") a.preset = next();
-    else if (k == "--arch") a.arch = next();
-    else if (k == "--tokens") a.tokens = std::stoll(next());
-    else if (k == "--len") a.len = std::stoll(next());
-    else if (k == "--steps") a.steps = std::stoll(next());
-    else if (k == "--warmup") a.warmup = std::stoll(next());
-    else if (k == "--threads") a.threads = std::stoi(next());
-    else if (k == "--precision") a.precision = next();
-    else if (k == "--adam") a.adam = true;
-    else if (k == "--decode") a.decode = true;
-    else if (k == "--malloc") a.caching_allocator = false;
-    else if (k == "--profile") a.profile = next();
-    else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); std::exit(2); }
+    if (k == "--preset")
+      a.preset = next();
+    else if (k == "--arch")
+      a.arch = next();
+    else if (k == "--tokens")
+      a.tokens = std::stoll(next());
+    else if (k == "--len")
+      a.len = std::stoll(next());
+    else if (k == "--steps")
+      a.steps = std::stoll(next());
+    else if (k == "--warmup")
+      a.warmup = std::stoll(next());
+    else if (k == "--threads")
+      a.threads = std::stoi(next());
+    else if (k == "--precision")
+      a.precision = next();
+    else if (k == "--adam")
+      a.adam = true;
+    else if (k == "--decode")
+      a.decode = true;
+    else if (k == "--malloc")
+      a.caching_allocator = false;
+    else if (k == "--profile")
+      a.profile = next();
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
   }
   return a;
 }
@@ -92,13 +110,14 @@ void run(const Args& a, const nmt::Config& config, bool bf16) {
   for (int64_t s = 0; s < a.warmup + a.steps; ++s) {
     std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
     if (!a.profile.empty() && s + 1 == a.warmup + a.steps)
-      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(a.profile + (bf16 ? ".bf16" : ".fp32"));
+      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(
+          a.profile + (bf16 ? ".bf16" : ".fp32"));
     const double t0 = now();
     at::autocast::set_cpu_enabled(bf16);
     at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
     auto logits = model->forward(src, tgt_in);  // [B, T, V]
-    auto loss = torch::nll_loss(torch::log_softmax(logits.reshape({-1, vocab}), -1, torch::kFloat), tgt_out.reshape({-1}),
-                                {}, at::Reduction::Sum, nmt::kPadId);
+    auto loss = torch::nll_loss(torch::log_softmax(logits.reshape({-1, vocab}), -1, torch::kFloat),
+                                tgt_out.reshape({-1}), {}, at::Reduction::Sum, nmt::kPadId);
     at::autocast::set_cpu_enabled(false);
     const double t1 = now();
     loss.backward();
@@ -111,9 +130,12 @@ void run(const Args& a, const nmt::Config& config, bool bf16) {
       forward_s += t1 - t0;
     }
   }
-  std::printf("%-11s %-5s rows %4lld x len %3lld: %8.0f tgt tok/s  (forward %4.0f%%, %.3f s/step)  peak RSS %.0f MiB\n",
-              a.arch.c_str(), bf16 ? "bf16" : "fp32", static_cast<long long>(rows), static_cast<long long>(a.len),
-              real_tokens * a.steps / elapsed, 100.0 * forward_s / elapsed, elapsed / a.steps, nmt::peak_rss_mib());
+  std::printf(
+      "%-11s %-5s rows %4lld x len %3lld: %8.0f tgt tok/s  (forward %4.0f%%, %.3f s/step)  peak "
+      "RSS %.0f MiB\n",
+      a.arch.c_str(), bf16 ? "bf16" : "fp32", static_cast<long long>(rows),
+      static_cast<long long>(a.len), real_tokens * a.steps / elapsed, 100.0 * forward_s / elapsed,
+      elapsed / a.steps, nmt::peak_rss_mib());
 
   if (a.decode) {
     torch::NoGradGuard no_grad;
@@ -126,9 +148,9 @@ void run(const Args& a, const nmt::Config& config, bool bf16) {
     auto last = torch::full({dsrc.size(0)}, nmt::kBosId, torch::kLong);
     for (int64_t t = 0; t < a.len; ++t) last = model->step(last, encoded, cache).argmax(-1);
     const double dt = now() - t0;
-    std::printf("%-11s %-5s decode %lld sentences x %lld steps: %8.0f tok/s (%.2f ms/step)\n", a.arch.c_str(),
-                bf16 ? "bf16w" : "fp32", static_cast<long long>(dsrc.size(0)), static_cast<long long>(a.len),
-                dsrc.size(0) * a.len / dt, 1000 * dt / a.len);
+    std::printf("%-11s %-5s decode %lld sentences x %lld steps: %8.0f tok/s (%.2f ms/step)\n",
+                a.arch.c_str(), bf16 ? "bf16w" : "fp32", static_cast<long long>(dsrc.size(0)),
+                static_cast<long long>(a.len), dsrc.size(0) * a.len / dt, 1000 * dt / a.len);
   }
 }
 
@@ -142,12 +164,17 @@ int main(int argc, char** argv) {
   sources.preset = a.preset;
   sources.overrides.push_back("model.arch=" + a.arch);
   const auto config = nmt::load_config(sources);
-  std::printf("preset %s: d_model %lld, heads %lld, ff %lld, layers %lld+%lld, vocab %lld; threads %d; %s\n",
-              a.preset.c_str(), static_cast<long long>(config.model.d_model), static_cast<long long>(config.model.heads),
-              static_cast<long long>(config.model.ff), static_cast<long long>(config.model.encoder_layers),
-              static_cast<long long>(config.model.decoder_layers), static_cast<long long>(config.data.vocab_size),
-              torch::get_num_threads(), nmt::bf16_is_fast("cpu") ? "bf16 is fast here" : "bf16 is NOT fast here");
-  std::printf("allocator: %s\n", a.caching_allocator ? "nmt caching allocator" : "LibTorch default (malloc)");
+  std::printf(
+      "preset %s: d_model %lld, heads %lld, ff %lld, layers %lld+%lld, vocab %lld; threads %d; "
+      "%s\n",
+      a.preset.c_str(), static_cast<long long>(config.model.d_model),
+      static_cast<long long>(config.model.heads), static_cast<long long>(config.model.ff),
+      static_cast<long long>(config.model.encoder_layers),
+      static_cast<long long>(config.model.decoder_layers),
+      static_cast<long long>(config.data.vocab_size), torch::get_num_threads(),
+      nmt::bf16_is_fast("cpu") ? "bf16 is fast here" : "bf16 is NOT fast here");
+  std::printf("allocator: %s\n",
+              a.caching_allocator ? "nmt caching allocator" : "LibTorch default (malloc)");
   if (a.precision != "bf16") run(a, config, false);
   if (a.precision != "fp32") run(a, config, true);
   return 0;

@@ -41,8 +41,8 @@ Server start_server(const std::string& nmt, const std::string& model, std::vecto
                     const std::string& dir) {
   const std::string port_file = dir + "/port";
   fs::remove(port_file);
-  std::vector<std::string> all = {nmt, "serve", "-m", model, "--port", "0", "--port-file",
-                                  port_file};
+  std::vector<std::string> all = {nmt,      "serve", "-m",          model,
+                                  "--port", "0",     "--port-file", port_file};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
@@ -146,8 +146,8 @@ std::vector<int> parse_list(const std::string& s) {
 
 int main(int argc, char** argv) {
   const char* shared = std::getenv("NMT_SHARED_DATA");
-  std::string test = std::string(shared ? shared : "/work/shared/data") +
-                     "/multi30k/test_2016_flickr.en.gz";
+  std::string test =
+      std::string(shared ? shared : "/work/shared/data") + "/multi30k/test_2016_flickr.en.gz";
   std::string model, threads = "0", delay = "10";
   std::string nmt = (fs::path(argv[0]).parent_path() / ".." / "app" / "nmt").string();
   double seconds = 20;
@@ -155,32 +155,43 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--nmt") nmt = value();
-    else if (a == "--seconds") seconds = std::atof(value().c_str());
-    else if (a == "--clients") clients = parse_list(value());
-    else if (a == "--threads") threads = value();
-    else if (a == "--test") test = value();
-    else if (a == "--max-delay-ms") delay = value();
-    else model = a;
+    if (a == "--nmt")
+      nmt = value();
+    else if (a == "--seconds")
+      seconds = std::atof(value().c_str());
+    else if (a == "--clients")
+      clients = parse_list(value());
+    else if (a == "--threads")
+      threads = value();
+    else if (a == "--test")
+      test = value();
+    else if (a == "--max-delay-ms")
+      delay = value();
+    else
+      model = a;
   }
   if (model.empty() || !fs::exists(model) || !fs::exists(test)) {
-    std::printf("bench_serve: skipped: give a trained model directory (e.g. runs/demo-en-de after "
-                "scripts/demo.sh) and the test file (%s)\n", test.c_str());
+    std::printf(
+        "bench_serve: skipped: give a trained model directory (e.g. runs/demo-en-de after "
+        "scripts/demo.sh) and the test file (%s)\n",
+        test.c_str());
     return 0;
   }
   const std::vector<std::string> lines = nmt::read_lines(test);
   char tmpl[] = "/tmp/nmt-bench-serve-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
-  std::printf("bench_serve: %s, %zu sentences from %s, %.0f s per load, single-sentence requests, "
-              "server --threads %s\n", model.c_str(), lines.size(), test.c_str(), seconds,
-              threads.c_str());
+  std::printf(
+      "bench_serve: %s, %zu sentences from %s, %.0f s per load, single-sentence requests, "
+      "server --threads %s\n",
+      model.c_str(), lines.size(), test.c_str(), seconds, threads.c_str());
   struct Mode {
     const char* name;
     std::vector<std::string> flags;
   };
   const std::vector<Mode> modes = {
       {"dynamic batching", {"--threads", threads, "--max-delay-ms", delay}},
-      {"one at a time", {"--threads", threads, "--max-delay-ms", "0", "--max-batch-sentences", "1"}},
+      {"one at a time",
+       {"--threads", threads, "--max-delay-ms", "0", "--max-batch-sentences", "1"}},
   };
   std::vector<std::vector<Load>> all;
   for (const Mode& mode : modes) {

@@ -46,19 +46,34 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
     auto next = [&]() -> std::string {
-      if (i + 1 >= argc) { std::fprintf(stderr, "missing value for %s\n", k.c_str()); std::exit(2); }
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "missing value for %s\n", k.c_str());
+        std::exit(2);
+      }
       return argv[++i];
     };
-    if (k == "--spm") a.spm = next();
-    else if (k == "--steps") a.steps = std::stoll(next());
-    else if (k == "--warmup") a.warmup = std::stoll(next());
-    else if (k == "--threads") a.threads = std::stoi(next());
-    else if (k == "--precision") a.precision = next();
-    else if (k == "--preset") a.preset = next();
-    else if (k == "--batch-tokens") a.batch_tokens = std::stoll(next());
-    else if (k == "--child") a.child = true;
-    else if (!k.empty() && k[0] != '-') a.data = k;
-    else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); std::exit(2); }
+    if (k == "--spm")
+      a.spm = next();
+    else if (k == "--steps")
+      a.steps = std::stoll(next());
+    else if (k == "--warmup")
+      a.warmup = std::stoll(next());
+    else if (k == "--threads")
+      a.threads = std::stoi(next());
+    else if (k == "--precision")
+      a.precision = next();
+    else if (k == "--preset")
+      a.preset = next();
+    else if (k == "--batch-tokens")
+      a.batch_tokens = std::stoll(next());
+    else if (k == "--child")
+      a.child = true;
+    else if (!k.empty() && k[0] != '-')
+      a.data = k;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
   }
   return a;
 }
@@ -92,9 +107,11 @@ class TimedSource : public nmt::BatchSource {
   // padding included: what the hardware actually computes.
   double training_flops(int64_t b, int64_t s, int64_t t) const {
     const double d = model_.d_model, ff = model_.ff, v = vocab;
-    const double enc = model_.encoder_layers * (b * s * (4 * d * d + 2 * d * ff) + 2.0 * b * s * s * d);
-    const double dec = model_.decoder_layers * (b * t * (4 * d * d + 2 * d * d + 2 * d * ff) + 2.0 * b * s * d * d +
-                                                2.0 * b * t * t * d + 2.0 * b * t * s * d);
+    const double enc =
+        model_.encoder_layers * (b * s * (4 * d * d + 2 * d * ff) + 2.0 * b * s * s * d);
+    const double dec =
+        model_.decoder_layers * (b * t * (4 * d * d + 2 * d * d + 2 * d * ff) +
+                                 2.0 * b * s * d * d + 2.0 * b * t * t * d + 2.0 * b * t * s * d);
     return 3 * 2 * (enc + dec + b * t * d * v);
   }
   double vocab = 0;
@@ -140,10 +157,12 @@ int run_child(const Args& a) {
   config.train.log_every = 1000000;
   auto tokenizer = std::make_shared<const nmt::Tokenizer>(a.spm);
   torch::manual_seed(1);
-  nmt::Seq2Seq model = nmt::make_model(config.model, tokenizer->vocab_size(), tokenizer->vocab_size());
-  nmt::Prefetcher prefetcher(std::make_unique<nmt::TokenBatcher>(config.data.train_src, config.data.train_tgt, tokenizer,
-                                                                 tokenizer, nmt::training_batcher_options(config.data, 1)),
-                             config.data.prefetch);
+  nmt::Seq2Seq model =
+      nmt::make_model(config.model, tokenizer->vocab_size(), tokenizer->vocab_size());
+  nmt::Prefetcher prefetcher(
+      std::make_unique<nmt::TokenBatcher>(config.data.train_src, config.data.train_tgt, tokenizer,
+                                          tokenizer, nmt::training_batcher_options(config.data, 1)),
+      config.data.prefetch);
   TimedSource timed(prefetcher, a.warmup, config.model);
   timed.vocab = static_cast<double>(tokenizer->vocab_size());
   const fs::path run = fs::temp_directory_path() / ("bench_train_" + std::to_string(getpid()));
@@ -155,15 +174,19 @@ int run_child(const Args& a) {
   const bool bf16 = trainer.precision() == torch::kBFloat16;
   const double peak = matmul_gflops(bf16 ? torch::kBFloat16 : torch::kFloat32);
   const double achieved = timed.flops / timed.seconds / 1e9;
-  std::printf("%-5s threads %d | %7.0f tgt tok/s (%7.0f incl. padding) | %6.1f GFLOP/s model = %4.1f%% of %s matmul peak %.0f GFLOP/s | %.2f s/step | peak RSS %.0f MiB\n",
-              bf16 ? "bf16" : "fp32", torch::get_num_threads(), timed.tokens / timed.seconds,
-              timed.padded / timed.seconds, achieved, 100 * achieved / peak, bf16 ? "bf16" : "fp32", peak,
-              timed.seconds / a.steps, nmt::peak_rss_mib());
+  std::printf(
+      "%-5s threads %d | %7.0f tgt tok/s (%7.0f incl. padding) | %6.1f GFLOP/s model = %4.1f%% of "
+      "%s matmul peak %.0f GFLOP/s | %.2f s/step | peak RSS %.0f MiB\n",
+      bf16 ? "bf16" : "fp32", torch::get_num_threads(), timed.tokens / timed.seconds,
+      timed.padded / timed.seconds, achieved, 100 * achieved / peak, bf16 ? "bf16" : "fp32", peak,
+      timed.seconds / a.steps, nmt::peak_rss_mib());
   const auto mem = nmt::cpu_allocator_stats();
-  std::printf("      caching allocator: peak %.0f MiB in tensors, now %.0f MiB cached, %.0f MiB returned to the OS, "
-              "%.1f%% of large requests served from the cache\n",
-              mem.peak_live_bytes / 1048576.0, mem.cached_bytes / 1048576.0, mem.evicted_bytes / 1048576.0,
-              100.0 * mem.cache_hits / std::max<int64_t>(mem.allocations, 1));
+  std::printf(
+      "      caching allocator: peak %.0f MiB in tensors, now %.0f MiB cached, %.0f MiB returned "
+      "to the OS, "
+      "%.1f%% of large requests served from the cache\n",
+      mem.peak_live_bytes / 1048576.0, mem.cached_bytes / 1048576.0, mem.evicted_bytes / 1048576.0,
+      100.0 * mem.cache_hits / std::max<int64_t>(mem.allocations, 1));
   std::fflush(stdout);
   return 0;
 }
@@ -173,13 +196,16 @@ int run_child(const Args& a) {
 int main(int argc, char** argv) {
   Args a = parse(argc, argv);
   if (!fs::exists(a.data + "/train.en.gz")) {
-    std::printf("bench_train: skipped, no Multi30k at %s (give its directory as the first argument)\n", a.data.c_str());
+    std::printf(
+        "bench_train: skipped, no Multi30k at %s (give its directory as the first argument)\n",
+        a.data.c_str());
     return 0;
   }
   if (a.child) return run_child(a);
   nmt::log::set_level(nmt::log::Level::warn);
   if (a.spm.empty()) {
-    const fs::path dir = fs::temp_directory_path() / ("bench_train_spm_" + std::to_string(getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("bench_train_spm_" + std::to_string(getpid()));
     fs::create_directories(dir);
     nmt::VocabInputs inputs;
     inputs.files = {a.data + "/train.en.gz", a.data + "/train.de.gz"};
@@ -189,15 +215,17 @@ int main(int argc, char** argv) {
     nmt::train_vocab_on_files(inputs, options);
     a.spm = options.prefix + ".model";
   }
-  std::printf("bench_train: preset %s on %s (en-de), %s, BLAS %s\n", a.preset.c_str(), a.data.c_str(),
-              a.spm.c_str(), nmt::blas_description().c_str());
+  std::printf("bench_train: preset %s on %s (en-de), %s, BLAS %s\n", a.preset.c_str(),
+              a.data.c_str(), a.spm.c_str(), nmt::blas_description().c_str());
   std::fflush(stdout);
-  const std::vector<std::string> precisions =
-      a.precision == "both" ? std::vector<std::string>{"fp32", "bf16"} : std::vector<std::string>{a.precision};
+  const std::vector<std::string> precisions = a.precision == "both"
+                                                  ? std::vector<std::string>{"fp32", "bf16"}
+                                                  : std::vector<std::string>{a.precision};
   for (const auto& p : precisions) {
-    std::string cmd = "'" + std::string(fs::canonical("/proc/self/exe")) + "' '" + a.data + "' --child --spm '" +
-                      a.spm + "' --precision " + p + " --steps " + std::to_string(a.steps) + " --warmup " +
-                      std::to_string(a.warmup) + " --threads " + std::to_string(a.threads) + " --preset " + a.preset +
+    std::string cmd = "'" + std::string(fs::canonical("/proc/self/exe")) + "' '" + a.data +
+                      "' --child --spm '" + a.spm + "' --precision " + p + " --steps " +
+                      std::to_string(a.steps) + " --warmup " + std::to_string(a.warmup) +
+                      " --threads " + std::to_string(a.threads) + " --preset " + a.preset +
                       " --batch-tokens " + std::to_string(a.batch_tokens);
     if (std::system(cmd.c_str()) != 0) return 1;
   }

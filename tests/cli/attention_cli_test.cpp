@@ -19,13 +19,15 @@ namespace {
 
 size_t count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size())) ++n;
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size()))
+    ++n;
   return n;
 }
 
 // When NMT_KEEP_OUTPUT names a directory, a test copies what it made there (for docs screenshots).
 void keep(const std::string& path, const std::string& name) {
-  if (const char* dir = std::getenv("NMT_KEEP_OUTPUT")) nmt::test::write_file(std::string(dir) + "/" + name, read_file(path));
+  if (const char* dir = std::getenv("NMT_KEEP_OUTPUT"))
+    nmt::test::write_file(std::string(dir) + "/" + name, read_file(path));
 }
 
 const char* kInput = "the dog runs over green grass .\na man sits on the street .\n";
@@ -43,8 +45,10 @@ TEST(AttentionCli, DrawsCrossAndSelfAttentionPerSentence) {
   EXPECT_EQ(count(html, "<section class=\"example\""), 2u);
   // Per sentence: cross-attention (mean of heads), encoder and decoder self-attention, last layer.
   EXPECT_EQ(count(html, ">cross-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"), 2u);
-  EXPECT_EQ(count(html, ">encoder self-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"), 2u);
-  EXPECT_EQ(count(html, ">decoder self-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"), 2u);
+  EXPECT_EQ(count(html, ">encoder self-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"),
+            2u);
+  EXPECT_EQ(count(html, ">decoder self-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads</text>"),
+            2u);
   // The source pieces label the columns.
   const nmt::Tokenizer tok(run / "spm.model");
   for (const auto& piece : tok.encode_pieces("the dog runs over green grass ."))
@@ -56,12 +60,15 @@ TEST(AttentionCli, DrawsCrossAndSelfAttentionPerSentence) {
 TEST(AttentionCli, PerLayerAndHeadOnRequestAndForcedTargets) {
   TempDir run;
   nmt::test::write_tiny_run(run.path);
-  auto r = run_nmt("attention -m " + run / "checkpoints/best.pt" + " --all-layers --all-heads --no-self -o -",
-                   "the dog .\tder Hund .\n");
+  auto r = run_nmt(
+      "attention -m " + run / "checkpoints/best.pt" + " --all-layers --all-heads --no-self -o -",
+      "the dog .\tder Hund .\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* title : {"layer 1/2 \u00b7 mean of 2 heads", "layer 1/2 \u00b7 head 1/2", "layer 1/2 \u00b7 head 2/2",
-                            "layer 2/2 \u00b7 mean of 2 heads", "layer 2/2 \u00b7 head 1/2", "layer 2/2 \u00b7 head 2/2"})
-    EXPECT_EQ(count(r.out, std::string(">cross-attention \u00b7 ") + title + "</text>"), 1u) << title;
+  for (const char* title : {"layer 1/2 \u00b7 mean of 2 heads", "layer 1/2 \u00b7 head 1/2",
+                            "layer 1/2 \u00b7 head 2/2", "layer 2/2 \u00b7 mean of 2 heads",
+                            "layer 2/2 \u00b7 head 1/2", "layer 2/2 \u00b7 head 2/2"})
+    EXPECT_EQ(count(r.out, std::string(">cross-attention \u00b7 ") + title + "</text>"), 1u)
+        << title;
   EXPECT_EQ(r.out.find("self-attention"), std::string::npos);
   EXPECT_NE(r.out.find("target given (forced)"), std::string::npos);
   EXPECT_NE(r.out.find("der Hund ."), std::string::npos);

@@ -35,8 +35,8 @@ void write_corpus(const test::TempDir& dir) {
 }
 
 std::string train_args(const test::TempDir& dir, const std::string& run) {
-  return "train --preset tiny --src " + dir / "train.en" + " --tgt " + dir / "train.de" + " --valid-src " +
-         dir / "val.en" + " --valid-tgt " + dir / "val.de" + " --out " + run +
+  return "train --preset tiny --src " + dir / "train.en" + " --tgt " + dir / "train.de" +
+         " --valid-src " + dir / "val.en" + " --valid-tgt " + dir / "val.de" + " --out " + run +
          " --set data.vocab_size=120 --set train.max_steps=6 --set train.save_every=3"
          " --set train.valid_every=3 --set train.log_every=2 --threads 1";
 }
@@ -52,8 +52,9 @@ TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   EXPECT_EQ(config["train"]["max_steps"], 6);
   EXPECT_EQ(config["model"]["d_model"], 64);  // the tiny preset
   EXPECT_EQ(config["data"]["train_src"], dir / "train.en");
-  for (const char* file : {"spm.model", "spm.vocab", "checkpoints/last.pt", "checkpoints/best.pt",
-                           "checkpoints/step-0000003.pt", "checkpoints/step-0000006.pt", "train.log"})
+  for (const char* file :
+       {"spm.model", "spm.vocab", "checkpoints/last.pt", "checkpoints/best.pt",
+        "checkpoints/step-0000003.pt", "checkpoints/step-0000006.pt", "train.log"})
     EXPECT_TRUE(fs::exists(run + "/" + file)) << file;
   const auto train = metrics_events(run, "train");
   ASSERT_EQ(train.size(), 3u);
@@ -66,7 +67,8 @@ TEST(TrainCli, WritesARunDirectoryAndResumeContinuesIt) {
   EXPECT_TRUE(valid[1].contains("bleu") && valid[1].contains("chrf"));
 
   // The resumed part also writes the HTML report (train.report).
-  const auto resumed = run_nmt("train --resume " + run + " --set train.max_steps=8 --set train.report=true --threads 1");
+  const auto resumed = run_nmt("train --resume " + run +
+                               " --set train.max_steps=8 --set train.report=true --threads 1");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming at step 6"), std::string::npos) << resumed.err;
   const auto stops = metrics_events(run, "stop");

@@ -71,8 +71,10 @@ TEST_F(TranslateCli, PipesOneLinePerInputLineInOrderIncludingEmptyLines) {
 TEST_F(TranslateCli, FilesInAndOutAndBatchSizeDoesNotChangeTheOutput) {
   TempDir d;
   nmt::test::write_file(d / "in.txt", input());
-  const auto a = run_nmt("translate " + model() + "-i " + d / "in.txt" + " -o " + d / "a.txt --batch-tokens 10");
-  const auto b = run_nmt("translate " + model() + "-i " + d / "in.txt" + " -o " + d / "b.txt --batch-tokens 100000");
+  const auto a = run_nmt("translate " + model() + "-i " + d / "in.txt" + " -o " +
+                         d / "a.txt --batch-tokens 10");
+  const auto b = run_nmt("translate " + model() + "-i " + d / "in.txt" + " -o " +
+                         d / "b.txt --batch-tokens 100000");
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(a.out, "");
@@ -82,7 +84,8 @@ TEST_F(TranslateCli, FilesInAndOutAndBatchSizeDoesNotChangeTheOutput) {
 }
 
 TEST_F(TranslateCli, NBestFormat) {
-  const auto r = run_nmt("translate " + model() + "--beam 4 --nbest 3 --format nbest", src_[0] + "\n" + src_[1] + "\n");
+  const auto r = run_nmt("translate " + model() + "--beam 4 --nbest 3 --format nbest",
+                         src_[0] + "\n" + src_[1] + "\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 6u) << r.out;
@@ -129,8 +132,10 @@ TEST_F(TranslateCli, ScoreNormalizesAndChecksLineCounts) {
   TempDir d;
   nmt::test::write_file(d / "src.txt", src_[0] + "\n" + src_[1] + "\n");
   nmt::test::write_file(d / "tgt.txt", tgt_[0] + "\n" + tgt_[1] + "\n");
-  const auto sum = run_nmt("score " + model() + "--src " + d / "src.txt" + " --tgt " + d / "tgt.txt");
-  const auto avg = run_nmt("score " + model() + "--normalize --format jsonl --src " + d / "src.txt" + " --tgt " + d / "tgt.txt");
+  const auto sum =
+      run_nmt("score " + model() + "--src " + d / "src.txt" + " --tgt " + d / "tgt.txt");
+  const auto avg = run_nmt("score " + model() + "--normalize --format jsonl --src " +
+                           d / "src.txt" + " --tgt " + d / "tgt.txt");
   ASSERT_EQ(sum.exit_code, 0) << sum.err;
   ASSERT_EQ(avg.exit_code, 0) << avg.err;
   const auto sums = lines_of(sum.out), avgs = lines_of(avg.out);
@@ -141,7 +146,8 @@ TEST_F(TranslateCli, ScoreNormalizesAndChecksLineCounts) {
     EXPECT_NEAR(j["score"].get<double>() * j["tokens"].get<double>(), std::stod(sums[i]), 1e-4);
   }
   nmt::test::write_file(d / "short.txt", tgt_[0] + "\n");
-  const auto bad = run_nmt("score " + model() + "--src " + d / "src.txt" + " --tgt " + d / "short.txt");
+  const auto bad =
+      run_nmt("score " + model() + "--src " + d / "src.txt" + " --tgt " + d / "short.txt");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("line counts differ"), std::string::npos) << bad.err;
 }
@@ -150,15 +156,18 @@ TEST_F(TranslateCli, InvalidUtf8NamesTheLineOrIsSkipped) {
   const std::string in = src_[0] + "\nbad \xff\n" + src_[1] + "\n";
   const auto err = run_nmt("translate " + model(), in);
   EXPECT_EQ(err.exit_code, 1);
-  EXPECT_NE(err.err.find("error: stdin:2: invalid UTF-8 at byte 5 (use --invalid-utf8 skip to skip such lines)"),
-            std::string::npos)
+  EXPECT_NE(
+      err.err.find(
+          "error: stdin:2: invalid UTF-8 at byte 5 (use --invalid-utf8 skip to skip such lines)"),
+      std::string::npos)
       << err.err;
   const auto skip = run_nmt("translate " + model() + "--invalid-utf8 skip", in);
   ASSERT_EQ(skip.exit_code, 0) << skip.err;
   const auto out = lines_of(skip.out);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[1], "");
-  EXPECT_NE(skip.err.find("stdin:2: invalid UTF-8 at byte 5; skipped (empty output line)"), std::string::npos)
+  EXPECT_NE(skip.err.find("stdin:2: invalid UTF-8 at byte 5; skipped (empty output line)"),
+            std::string::npos)
       << skip.err;
 }
 
@@ -189,7 +198,8 @@ TEST_F(TranslateCli, EvalPrintsBleuAndChrfWithSignaturesAndWritesHypotheses) {
   TempDir d;
   nmt::test::write_file(d / "src.txt", input());
   nmt::test::write_file(d / "ref.txt", nmt::test::join_lines(tgt_));
-  const auto r = run_nmt("eval " + model() + "--src " + d / "src.txt" + " --ref " + d / "ref.txt" + " -o " + d / "hyp.txt");
+  const auto r = run_nmt("eval " + model() + "--src " + d / "src.txt" + " --ref " + d / "ref.txt" +
+                         " -o " + d / "hyp.txt");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("BLEU|nrefs:1|"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("chrF2|nrefs:1|"), std::string::npos) << r.out;
@@ -220,7 +230,8 @@ class TrainedModelCli : public testing::Test {
 
   // `nmt translate --format jsonl` of the test set with extra flags, one JSON object per line.
   static std::vector<nlohmann::json> translate_jsonl(const std::string& flags) {
-    const auto r = run_nmt("translate " + model() + "--format jsonl -i " + *dir_ / "test.src" + " " + flags);
+    const auto r =
+        run_nmt("translate " + model() + "--format jsonl -i " + *dir_ / "test.src" + " " + flags);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<nlohmann::json> out;
     for (const auto& line : lines_of(r.out)) out.push_back(nlohmann::json::parse(line));
@@ -242,7 +253,8 @@ TEST_F(TrainedModelCli, BeamSearchLogProbEqualsScoreOfItsOwnOutput) {
   std::vector<std::string> hyps;
   for (const auto& j : beam) hyps.push_back(j["translation"]);
   nmt::test::write_file(*dir_ / "beam.hyp", nmt::test::join_lines(hyps));
-  const auto s = run_nmt("score " + model() + "--src " + *dir_ / "test.src" + " --tgt " + *dir_ / "beam.hyp");
+  const auto s =
+      run_nmt("score " + model() + "--src " + *dir_ / "test.src" + " --tgt " + *dir_ / "beam.hyp");
   ASSERT_EQ(s.exit_code, 0) << s.err;
   const auto scores = lines_of(s.out);
   ASSERT_EQ(scores.size(), src_.size());
@@ -271,16 +283,18 @@ TEST_F(TrainedModelCli, BeamScoresAreNotBelowGreedyOnAverageAndTheModelTranslate
     greedy_sum += greedy[i]["hypotheses"][0]["score"].get<double>();
     beam_sum += beam[i]["hypotheses"][0]["score"].get<double>();
   }
-  std::cout << "trained tiny model: mean log-prob greedy " << greedy_sum / beam.size() << ", beam 5 "
-            << beam_sum / beam.size() << "\n";
+  std::cout << "trained tiny model: mean log-prob greedy " << greedy_sum / beam.size()
+            << ", beam 5 " << beam_sum / beam.size() << "\n";
   EXPECT_GE(beam_sum, greedy_sum - 1e-6);
 
-  const auto e = run_nmt("eval " + model() + "--beam 5 --src " + *dir_ / "test.src" + " --ref " + *dir_ / "test.ref");
+  const auto e = run_nmt("eval " + model() + "--beam 5 --src " + *dir_ / "test.src" + " --ref " +
+                         *dir_ / "test.ref");
   ASSERT_EQ(e.exit_code, 0) << e.err;
   std::cout << e.out;
   const size_t eq = e.out.find(" = ");
   ASSERT_NE(eq, std::string::npos) << e.out;
-  EXPECT_GT(std::stod(e.out.substr(eq + 3)), 20.0) << e.out;  // it learned to translate (random: ~0)
+  EXPECT_GT(std::stod(e.out.substr(eq + 3)), 20.0)
+      << e.out;  // it learned to translate (random: ~0)
 }
 
 TEST_F(TrainedModelCli, NBestListsAreSortedAndDistinct) {
@@ -297,8 +311,10 @@ TEST_F(TrainedModelCli, NBestListsAreSortedAndDistinct) {
 
 TEST_F(TrainedModelCli, ASentenceAloneAndInsideALargeBatchTranslatesTheSame) {
   std::vector<std::string> big;
-  for (int copy = 0; copy < 4; ++copy) big.insert(big.end(), src_.begin(), src_.end());  // 240 lines
-  const auto all = run_nmt("translate " + model() + "--beam 4 --batch-tokens 100000", nmt::test::join_lines(big));
+  for (int copy = 0; copy < 4; ++copy)
+    big.insert(big.end(), src_.begin(), src_.end());  // 240 lines
+  const auto all = run_nmt("translate " + model() + "--beam 4 --batch-tokens 100000",
+                           nmt::test::join_lines(big));
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const auto out = lines_of(all.out);
   ASSERT_EQ(out.size(), big.size());

@@ -1,4 +1,5 @@
-// End-to-end: `nmt vocab` trains PREFIX.model/.vocab from plain and gzip files; bad input -> exit 1.
+// End-to-end: `nmt vocab` trains PREFIX.model/.vocab from plain and gzip files; bad input ->
+// exit 1.
 #include <gtest/gtest.h>
 
 #include "support/gzip_file.h"
@@ -32,15 +33,17 @@ TEST(VocabCli, TrainsAJointModelFromPlainAndGzipInputs) {
   EXPECT_EQ(vocab.rfind("<pad>\t0\n<unk>\t0\n<s>\t0\n</s>\t0\n", 0), 0u) << vocab.substr(0, 80);
   EXPECT_NE(vocab.find("ß"), std::string::npos) << "the German side was not read";
   EXPECT_EQ(std::count(vocab.begin(), vocab.end(), '\n'), 100);
-  EXPECT_EQ(r.err.find("trainer_interface"), std::string::npos) << "SentencePiece should be quiet:\n" << r.err;
+  EXPECT_EQ(r.err.find("trainer_interface"), std::string::npos)
+      << "SentencePiece should be quiet:\n"
+      << r.err;
   EXPECT_NE(r.err.find("100 pieces"), std::string::npos) << r.err;
 }
 
 TEST(VocabCli, BpeAndVerboseWork) {
   TempDir dir;
   write_sides(dir);
-  const auto r = run_nmt("vocab -i " + (dir / "train.en") + " --type bpe --vocab-size 80 --threads 1 -v -o " +
-                         (dir / "bpe"));
+  const auto r = run_nmt("vocab -i " + (dir / "train.en") +
+                         " --type bpe --vocab-size 80 --threads 1 -v -o " + (dir / "bpe"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("model_type: BPE"), std::string::npos) << r.err;
 }
@@ -56,8 +59,8 @@ TEST(VocabCli, MissingInputExitsWithOneNamingTheFile) {
 }
 
 TEST(VocabCli, UsageErrorsExitWithTwo) {
-  EXPECT_EQ(run_nmt("vocab --vocab-size 100 -o x").exit_code, 2);           // no input
-  EXPECT_EQ(run_nmt("vocab -i a -o x --type word").exit_code, 2);           // bad type
+  EXPECT_EQ(run_nmt("vocab --vocab-size 100 -o x").exit_code, 2);  // no input
+  EXPECT_EQ(run_nmt("vocab -i a -o x --type word").exit_code, 2);  // bad type
   EXPECT_EQ(run_nmt("vocab -i a -o x --character-coverage 2").exit_code, 2);
 }
 

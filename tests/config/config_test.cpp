@@ -16,7 +16,8 @@ void expect_error(const ConfigSources& sources, std::initializer_list<std::strin
     load_config(sources);
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
-    for (const auto& f : fragments) EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+    for (const auto& f : fragments)
+      EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
   }
 }
 
@@ -53,8 +54,10 @@ TEST(Config, EveryPresetLoads) {
 
 TEST(Config, OverridesApplyInOrderFileThenSet) {
   nmt::test::TempDir dir;
-  nmt::test::write_file(dir / "c.json", R"({"model": {"d_model": 128, "heads": 2}, "train": {"lr": 0.5}})");
-  const auto c = load_config({"small", {dir / "c.json"}, {"train.lr=3e-4", "model.arch=rnn", "decode.sample=true"}});
+  nmt::test::write_file(dir / "c.json",
+                        R"({"model": {"d_model": 128, "heads": 2}, "train": {"lr": 0.5}})");
+  const auto c = load_config(
+      {"small", {dir / "c.json"}, {"train.lr=3e-4", "model.arch=rnn", "decode.sample=true"}});
   EXPECT_EQ(c.model.d_model, 128);
   EXPECT_EQ(c.model.heads, 2);
   EXPECT_DOUBLE_EQ(c.train.lr, 3e-4);
@@ -81,22 +84,27 @@ TEST(Config, UnknownSectionIsAnError) {
 TEST(Config, WrongTypeNamesKeyAndOrigin) {
   nmt::test::TempDir dir;
   nmt::test::write_file(dir / "bad.json", R"({"train": {"max_steps": "many"}})");
-  expect_error({"", {dir / "bad.json"}, {}}, {"train.max_steps", "bad.json", "expected an integer"});
-  expect_error({"", {}, {"model.tie_embeddings=1"}}, {"model.tie_embeddings", "expected true or false"});
+  expect_error({"", {dir / "bad.json"}, {}},
+               {"train.max_steps", "bad.json", "expected an integer"});
+  expect_error({"", {}, {"model.tie_embeddings=1"}},
+               {"model.tie_embeddings", "expected true or false"});
   expect_error({"", {}, {"model.d_model=1.5"}}, {"model.d_model", "expected an integer"});
 }
 
 TEST(Config, OutOfRangeNamesKeyAndOrigin) {
-  expect_error({"", {}, {"model.dropout=1.5"}}, {"model.dropout", "out of range", "--set model.dropout=1.5"});
+  expect_error({"", {}, {"model.dropout=1.5"}},
+               {"model.dropout", "out of range", "--set model.dropout=1.5"});
   expect_error({"", {}, {"data.batch_tokens=0"}}, {"data.batch_tokens", "out of range"});
 }
 
 TEST(Config, BadChoiceListsTheChoices) {
-  expect_error({"", {}, {"model.attention=cosine"}}, {"model.attention", "'cosine'", "scaled_dot, dot, general, additive"});
+  expect_error({"", {}, {"model.attention=cosine"}},
+               {"model.attention", "'cosine'", "scaled_dot, dot, general, additive"});
 }
 
 TEST(Config, HeadsMustDivideWidth) {
-  expect_error({"", {}, {"model.d_model=100", "model.heads=3"}}, {"model.heads", "does not divide"});
+  expect_error({"", {}, {"model.d_model=100", "model.heads=3"}},
+               {"model.heads", "does not divide"});
 }
 
 TEST(Config, InvalidJsonFileNamesTheFile) {
@@ -123,5 +131,6 @@ TEST(Config, ReferenceListsEveryKey) {
   const auto json = nmt::to_json(nmt::Config{});
   for (auto& [section, fields] : json.items())
     for (auto& [key, value] : fields.items())
-      EXPECT_NE(md.find("`" + section + "." + key + "`"), std::string::npos) << section << "." << key;
+      EXPECT_NE(md.find("`" + section + "." + key + "`"), std::string::npos)
+          << section << "." << key;
 }

@@ -51,22 +51,23 @@ inline std::shared_ptr<const Tokenizer> shared_tokenizer() {
 }
 
 // Writes `pairs` as NAME.en / NAME.de in the fixture directory; returns the two paths.
-inline std::pair<std::string, std::string> write_corpus(const std::string& name,
-                                                        const std::vector<std::pair<std::string, std::string>>& pairs) {
+inline std::pair<std::string, std::string> write_corpus(
+    const std::string& name, const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string src, tgt;
   for (const auto& [s, t] : pairs) {
     src += s + "\n";
     tgt += t + "\n";
   }
-  const std::string src_path = fixture_dir() / (name + ".en"), tgt_path = fixture_dir() / (name + ".de");
+  const std::string src_path = fixture_dir() / (name + ".en"),
+                    tgt_path = fixture_dir() / (name + ".de");
   write_file(src_path, src);
   write_file(tgt_path, tgt);
   return {src_path, tgt_path};
 }
 
 inline bool same_batch(const Batch& a, const Batch& b) {
-  return a.ids == b.ids && a.src.equal(b.src) && a.tgt_in.equal(b.tgt_in) && a.tgt_out.equal(b.tgt_out) &&
-         a.src_tokens == b.src_tokens && a.tgt_tokens == b.tgt_tokens;
+  return a.ids == b.ids && a.src.equal(b.src) && a.tgt_in.equal(b.tgt_in) &&
+         a.tgt_out.equal(b.tgt_out) && a.src_tokens == b.src_tokens && a.tgt_tokens == b.tgt_tokens;
 }
 
 // Row `r` of an int64 [B, L] tensor.

@@ -23,7 +23,8 @@ std::vector<std::string> all_lines(LineReader& reader) {
 TEST(LineReader, PlainAndGzipGiveTheSameLines) {
   TempDir dir;
   std::string text;
-  for (int i = 0; i < 50000; ++i) text += "line " + std::to_string(i) + " with some text, Mädchen\n";
+  for (int i = 0; i < 50000; ++i)
+    text += "line " + std::to_string(i) + " with some text, Mädchen\n";
   text += "\n\nlast line without newline";
   nmt::test::write_file(dir / "plain.txt", text);
   nmt::test::write_gz(dir / "packed.gz", text);
@@ -54,7 +55,8 @@ TEST(LineReader, ConcatenatedGzipMembersAreReadThrough) {
   TempDir dir;
   nmt::test::write_gz(dir / "a.gz", "one\ntwo\n");
   nmt::test::write_gz(dir / "b.gz", "three\n");
-  nmt::test::write_file(dir / "ab.gz", nmt::test::read_file(dir / "a.gz") + nmt::test::read_file(dir / "b.gz"));
+  nmt::test::write_file(dir / "ab.gz",
+                        nmt::test::read_file(dir / "a.gz") + nmt::test::read_file(dir / "b.gz"));
   LineReader reader(dir / "ab.gz");
   EXPECT_EQ(all_lines(reader), (std::vector<std::string>{"one", "two", "three"}));
 }
@@ -95,7 +97,8 @@ TEST(LineReader, MissingFileAndDirectoryAreDataErrorsNamingThePath) {
 TEST(LineReader, TruncatedGzipIsADataErrorNamingFileAndLine) {
   TempDir dir;
   std::string text;
-  for (int i = 0; i < 20000; ++i) text += "sentence number " + std::to_string(i * 7919 % 100003) + "\n";
+  for (int i = 0; i < 20000; ++i)
+    text += "sentence number " + std::to_string(i * 7919 % 100003) + "\n";
   nmt::test::write_gz(dir / "full.gz", text);
   const std::string bytes = nmt::test::read_file(dir / "full.gz");
   nmt::test::write_file(dir / "cut.gz", bytes.substr(0, bytes.size() / 2));

@@ -26,7 +26,8 @@ class Multi30k : public ::testing::Test {
     options.prefix = *dir_ / "spm";
     options.vocab_size = 8000;
     nmt::train_vocab_on_files(inputs, options);
-    tokenizer_ = new std::shared_ptr<const nmt::Tokenizer>(std::make_shared<nmt::Tokenizer>(*dir_ / "spm.model"));
+    tokenizer_ = new std::shared_ptr<const nmt::Tokenizer>(
+        std::make_shared<nmt::Tokenizer>(*dir_ / "spm.model"));
   }
   static void TearDownTestSuite() {
     delete tokenizer_;
@@ -44,7 +45,8 @@ std::shared_ptr<const nmt::Tokenizer>* Multi30k::tokenizer_ = nullptr;
 TEST_F(Multi30k, DefaultBudgetPadsLessThanTenPercent) {
   const auto options = nmt::training_batcher_options(nmt::DataConfig(), /*seed=*/1234);
   ASSERT_EQ(options.batch_tokens, 4096);
-  nmt::TokenBatcher batcher(kData + "/train.en.gz", kData + "/train.de.gz", *tokenizer_, *tokenizer_, options);
+  nmt::TokenBatcher batcher(kData + "/train.en.gz", kData + "/train.de.gz", *tokenizer_,
+                            *tokenizer_, options);
   EXPECT_TRUE(batcher.in_memory());
   const auto stats = batcher.stats();
   EXPECT_EQ(stats.pairs_read, 29000);
@@ -65,9 +67,10 @@ TEST_F(Multi30k, DefaultBudgetPadsLessThanTenPercent) {
 // The small synthetic model is enough here (unknown pieces do not matter), and saves ctest, which
 // runs every test in its own process, a second 8000-piece training.
 TEST(Multi30kValid, ValidationSetKeepsEveryLine) {
-  if (!std::filesystem::exists(kData + "/val.en.gz")) GTEST_SKIP() << kData << "/val.en.gz not found";
-  nmt::TokenBatcher valid(kData + "/val.en.gz", kData + "/val.de.gz", shared_tokenizer(), shared_tokenizer(),
-                          fixed_order_options());
+  if (!std::filesystem::exists(kData + "/val.en.gz"))
+    GTEST_SKIP() << kData << "/val.en.gz not found";
+  nmt::TokenBatcher valid(kData + "/val.en.gz", kData + "/val.de.gz", shared_tokenizer(),
+                          shared_tokenizer(), fixed_order_options());
   const auto counts = id_counts(drain(valid));
   EXPECT_EQ(counts.size(), 1014u);
   EXPECT_EQ(counts.begin()->first, 0);

@@ -28,7 +28,8 @@ void expect_data_error(F f, const std::vector<std::string>& parts) {
     ADD_FAILURE() << "no DataError";
   } catch (const nmt::DataError& e) {
     for (const auto& part : parts)
-      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << "'" << part << "' not in: " << e.what();
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
+          << "'" << part << "' not in: " << e.what();
   }
 }
 
@@ -57,8 +58,10 @@ TEST(ParallelCorpus, FilePairAndTsvGiveTheSamePairsWithIndices) {
 TEST(ParallelCorpus, MissingFileIsADataErrorNamingThePath) {
   TempDir dir;
   write_file(dir / "a.en", "x\n");
-  expect_data_error([&] { ParallelCorpus c(dir / "a.en", dir / "missing.de"); }, {dir / "missing.de"});
-  expect_data_error([&] { ParallelCorpus c(dir / "missing.en", dir / "a.en"); }, {dir / "missing.en"});
+  expect_data_error([&] { ParallelCorpus c(dir / "a.en", dir / "missing.de"); },
+                    {dir / "missing.de"});
+  expect_data_error([&] { ParallelCorpus c(dir / "missing.en", dir / "a.en"); },
+                    {dir / "missing.en"});
   expect_data_error([&] { ParallelCorpus c(dir / "missing.tsv", ""); }, {dir / "missing.tsv"});
 }
 
@@ -67,8 +70,8 @@ TEST(ParallelCorpus, DifferentLineCountsNameBothFilesAndTheLine) {
   write_file(dir / "long.en", "1\n2\n3\n4\n");
   write_file(dir / "short.de", "1\n2\n3\n");
   ParallelCorpus src_longer(dir / "long.en", dir / "short.de");
-  const std::string message =
-      "line counts differ: " + dir / "short.de" + " has 3 lines, " + dir / "long.en" + " has at least 4 lines";
+  const std::string message = "line counts differ: " + dir / "short.de" + " has 3 lines, " +
+                              dir / "long.en" + " has at least 4 lines";
   expect_data_error([&] { read_all(src_longer); }, {message});
   ParallelCorpus tgt_longer(dir / "short.de", dir / "long.en");
   expect_data_error([&] { read_all(tgt_longer); }, {message});
@@ -77,17 +80,22 @@ TEST(ParallelCorpus, DifferentLineCountsNameBothFilesAndTheLine) {
 TEST(ParallelCorpus, InvalidUtf8NamesFileAndLine) {
   TempDir dir;
   write_file(dir / "a.en", "ok\nok\nok\n");
-  write_file(dir / "a.de", "gut\ngut\nschl\xFF" "cht\n");
+  write_file(dir / "a.de",
+             "gut\ngut\nschl\xFF"
+             "cht\n");
   ParallelCorpus corpus(dir / "a.en", dir / "a.de");
-  expect_data_error([&] { read_all(corpus); },
-                    {dir / "a.de" + ":3: invalid UTF-8 at byte 5 (set data.invalid_utf8=skip to drop such pairs)"});
+  expect_data_error(
+      [&] { read_all(corpus); },
+      {dir / "a.de" +
+       ":3: invalid UTF-8 at byte 5 (set data.invalid_utf8=skip to drop such pairs)"});
   write_file(dir / "bad.tsv", "a\tb\n\xC3\tc\n");
   ParallelCorpus tsv(dir / "bad.tsv", "");
   expect_data_error([&] { read_all(tsv); }, {dir / "bad.tsv" + ":2: invalid UTF-8 at byte 1"});
   // A bad target byte of a TSV line is counted from the start of the line, not of the field.
   write_file(dir / "bad_tgt.tsv", "ab\tc\xFF\n");
   ParallelCorpus tsv_tgt(dir / "bad_tgt.tsv", "");
-  expect_data_error([&] { read_all(tsv_tgt); }, {dir / "bad_tgt.tsv" + ":1: invalid UTF-8 at byte 5"});
+  expect_data_error([&] { read_all(tsv_tgt); },
+                    {dir / "bad_tgt.tsv" + ":1: invalid UTF-8 at byte 5"});
 }
 
 TEST(ParallelCorpus, SkipModeDropsAndCountsInvalidUtf8) {
@@ -125,10 +133,14 @@ TEST(ParallelCorpus, TsvLineWithoutExactlyOneTabNamesFileAndLine) {
   TempDir dir;
   write_file(dir / "a.tsv", "a\tb\nno tab here\n");
   ParallelCorpus missing(dir / "a.tsv", "");
-  expect_data_error([&] { read_all(missing); }, {dir / "a.tsv" + ":2: expected 2 TAB-separated fields (source<TAB>target), found 1"});
+  expect_data_error(
+      [&] { read_all(missing); },
+      {dir / "a.tsv" + ":2: expected 2 TAB-separated fields (source<TAB>target), found 1"});
   write_file(dir / "b.tsv", "a\tb\tc\n");
   ParallelCorpus extra(dir / "b.tsv", "");
-  expect_data_error([&] { read_all(extra); }, {dir / "b.tsv" + ":1: expected 2 TAB-separated fields (source<TAB>target), found 3"});
+  expect_data_error(
+      [&] { read_all(extra); },
+      {dir / "b.tsv" + ":1: expected 2 TAB-separated fields (source<TAB>target), found 3"});
 }
 
 TEST(ParallelCorpus, RewindReadsAgainAndResetsCounts) {

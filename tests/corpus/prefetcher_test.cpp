@@ -22,7 +22,8 @@ using namespace nmt::test;
 // Epochs of `per_epoch` one-row batches whose id is epoch * 1000 + index; throws at `fail_at`.
 class CountingSource : public nmt::BatchSource {
  public:
-  CountingSource(int64_t per_epoch, int64_t fail_at = -1) : per_epoch_(per_epoch), fail_at_(fail_at) {}
+  CountingSource(int64_t per_epoch, int64_t fail_at = -1)
+      : per_epoch_(per_epoch), fail_at_(fail_at) {}
   void seek(const DataPosition& p) override { pos_ = p; }
   std::optional<Batch> next() override {
     ++calls;
@@ -41,7 +42,7 @@ class CountingSource : public nmt::BatchSource {
   DataPosition position() const override { return pos_; }
   std::atomic<int> calls{0};
   std::mutex mutex;
-  std::map<int64_t, int> produced;     // batch id -> times produced
+  std::map<int64_t, int> produced;  // batch id -> times produced
 
  private:
   int64_t per_epoch_, fail_at_;
@@ -71,7 +72,8 @@ TEST(Prefetcher, YieldsTheSameSequenceAsTheTokenBatcher) {
       prefetched.seek({epoch, 0});  // the trainer's pattern: next() until nullopt, then seek
       const auto a = drain(*direct), b = drain(prefetched);
       ASSERT_EQ(a.size(), b.size());
-      for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_batch(a[i], b[i])) << "epoch " << epoch << " batch " << i;
+      for (size_t i = 0; i < a.size(); ++i)
+        EXPECT_TRUE(same_batch(a[i], b[i])) << "epoch " << epoch << " batch " << i;
       EXPECT_EQ(prefetched.position().batches_done, direct->position().batches_done);
       EXPECT_FALSE(prefetched.next()) << "nothing after the end until a seek";
     }
@@ -149,7 +151,8 @@ TEST(Prefetcher, DestructionWhileTheWorkerWaitsIsClean) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ASSERT_EQ(source.calls, 2) << "the worker should wait on the full queue";
-    EXPECT_LT(seconds_to([&] { p.reset(); }), 5.0) << "the destructor must wake and join the waiting worker";
+    EXPECT_LT(seconds_to([&] { p.reset(); }), 5.0)
+        << "the destructor must wake and join the waiting worker";
   }
   auto never_started = std::make_unique<Prefetcher>(std::make_unique<CountingSource>(3), 2);
   EXPECT_LT(seconds_to([&] { never_started.reset(); }), 5.0);

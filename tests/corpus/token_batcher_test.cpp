@@ -199,11 +199,11 @@ TEST(TokenBatcher, LengthAndEmptyFiltersAreCounted) {
   auto pairs = synthetic_pairs(400, 12, 21);
   std::string long_side;
   for (int i = 0; i < 40; ++i) long_side += "children play in water ";
-  pairs.push_back({long_side + ".", "Kinder ."});        // too long (and bad ratio: too long wins)
-  pairs.push_back({"a dog .", long_side + "."});         // too long on the target side
+  pairs.push_back({long_side + ".", "Kinder ."});  // too long (and bad ratio: too long wins)
+  pairs.push_back({"a dog .", long_side + "."});   // too long on the target side
   pairs.push_back({"a .", "ein großes rotes Auto nahe dem Haus ."});  // ratio
-  pairs.push_back({"", "leer ."});                       // empty source
-  pairs.push_back({"two girls .", "   "});                // blank target
+  pairs.push_back({"", "leer ."});                                    // empty source
+  pairs.push_back({"two girls .", "   "});                            // blank target
   const auto files = write_corpus("filters", pairs);
   BatcherOptions options;
   options.max_length = 60;
@@ -212,9 +212,12 @@ TEST(TokenBatcher, LengthAndEmptyFiltersAreCounted) {
   int64_t too_long = 0, bad_ratio = 0, kept = 0;
   for (size_t i = 0; i + 2 < pairs.size(); ++i) {
     const auto s = tok->encode(pairs[i].first).size(), t = tok->encode(pairs[i].second).size();
-    if (s > 60 || t > 60) ++too_long;
-    else if (std::max(s, t) > 3 * std::min(s, t)) ++bad_ratio;
-    else ++kept;
+    if (s > 60 || t > 60)
+      ++too_long;
+    else if (std::max(s, t) > 3 * std::min(s, t))
+      ++bad_ratio;
+    else
+      ++kept;
   }
   ASSERT_GE(too_long, 2);
   ASSERT_GE(bad_ratio, 1);
@@ -316,7 +319,8 @@ TEST(TokenBatcher, ResumingPastTheEpochIsADataError) {
 
 TEST(TokenBatcher, CorpusWithNoUsablePairsIsADataError) {
   const auto files = write_corpus("empty", {{"", "x"}, {"y", ""}});
-  EXPECT_THROW(TokenBatcher(files.first, files.second, shared_tokenizer(), shared_tokenizer(), BatcherOptions()),
+  EXPECT_THROW(TokenBatcher(files.first, files.second, shared_tokenizer(), shared_tokenizer(),
+                            BatcherOptions()),
                nmt::DataError);
 }
 

@@ -54,7 +54,8 @@ TEST(VocabInputs, SameSampleSeedGivesTheSameModel) {
   inputs.seed = 99;
   nmt::train_vocab_on_files(inputs, options(f.dir / "c"));
   // The .vocab files (pieces and scores); the .model files also embed the output prefix.
-  const auto a = read_file(f.dir / "a.vocab"), b = read_file(f.dir / "b.vocab"), c = read_file(f.dir / "c.vocab");
+  const auto a = read_file(f.dir / "a.vocab"), b = read_file(f.dir / "b.vocab"),
+             c = read_file(f.dir / "c.vocab");
   EXPECT_TRUE(a == b) << "same inputs and seed gave different vocabularies";
   EXPECT_TRUE(a != c) << "another seed should draw another sample";
 }
@@ -67,7 +68,8 @@ TEST(VocabInputs, TsvColumnsSelectTheSide) {
   nmt::train_vocab_on_files(inputs, options(f.dir / "src", 60));
   inputs.column = -1;
   nmt::train_vocab_on_files(inputs, options(f.dir / "both"));
-  EXPECT_TRUE(has_unk(nmt::Tokenizer(f.dir / "src.model"), "Straße")) << "ß only occurs on the target side";
+  EXPECT_TRUE(has_unk(nmt::Tokenizer(f.dir / "src.model"), "Straße"))
+      << "ß only occurs on the target side";
   EXPECT_FALSE(has_unk(nmt::Tokenizer(f.dir / "both.model"), "Straße"));
 }
 

@@ -31,7 +31,8 @@ void expect_same(const Hypothesis& a, const Hypothesis& b, const std::string& wh
 }
 
 // Probabilities -> logits for a hand-written scorer (unlisted tokens get probability ~1e-6).
-std::vector<float> logits_from(int64_t vocab, std::initializer_list<std::pair<int64_t, double>> probs) {
+std::vector<float> logits_from(int64_t vocab,
+                               std::initializer_list<std::pair<int64_t, double>> probs) {
   std::vector<float> l(vocab, std::log(1e-6f));
   for (auto [t, p] : probs) l[t] = static_cast<float>(std::log(p));
   return l;
@@ -55,7 +56,8 @@ TEST(BeamSearch, BeamOneEqualsGreedy) {
     ASSERT_EQ(beam.size(), greedy.size());
     for (size_t i = 0; i < greedy.size(); ++i) {
       ASSERT_EQ(beam[i].size(), 1u);
-      expect_same(beam[i][0], greedy[i], "seed " + std::to_string(seed) + " sentence " + std::to_string(i));
+      expect_same(beam[i][0], greedy[i],
+                  "seed " + std::to_string(seed) + " sentence " + std::to_string(i));
     }
   }
 }
@@ -65,7 +67,8 @@ TEST(BeamSearch, FindsTheGardenPathGreedyMisses) {
   const int64_t V = 7;
   auto scorer = [V](const std::vector<int64_t>&, const std::vector<int64_t>& prefix) {
     if (prefix.empty()) return logits_from(V, {{A, 0.5}, {B, 0.4}, {C, 0.0999}});
-    if (prefix == std::vector<int64_t>{A}) return logits_from(V, {{A, 0.26}, {B, 0.25}, {C, 0.25}, {kEosId, 0.24}});
+    if (prefix == std::vector<int64_t>{A})
+      return logits_from(V, {{A, 0.26}, {B, 0.25}, {C, 0.25}, {kEosId, 0.24}});
     if (prefix == std::vector<int64_t>{B}) return logits_from(V, {{kEosId, 0.95}, {A, 0.05}});
     return logits_from(V, {{kEosId, 0.99}, {C, 0.01}});
   };
@@ -89,8 +92,9 @@ TEST(BeamSearch, ExhaustiveBeamReturnsTheBruteForceNBest) {
   // A beam of 200 keeps every prefix, so its n-best list must be the enumeration's top n, under
   // every length penalty.
   const int64_t V = 7;
-  for (auto penalty : {LengthPenalty{LengthPenaltyType::none, 0.0}, LengthPenalty{LengthPenaltyType::gnmt, 1.0},
-                       LengthPenalty{LengthPenaltyType::average, 1.0}}) {
+  for (auto penalty :
+       {LengthPenalty{LengthPenaltyType::none, 0.0}, LengthPenalty{LengthPenaltyType::gnmt, 1.0},
+        LengthPenalty{LengthPenaltyType::average, 1.0}}) {
     for (uint64_t seed : {4, 5}) {
       const Scorer scorer = random_scorer(V, seed, 1.5f, 0.2f);
       MockModel model(V, scorer);
@@ -107,7 +111,8 @@ TEST(BeamSearch, ExhaustiveBeamReturnsTheBruteForceNBest) {
         ASSERT_EQ(brute.size(), 85u);
         ASSERT_EQ(beam[i].size(), 8u);
         for (size_t n = 0; n < 8; ++n) {
-          EXPECT_EQ(beam[i][n].tokens, brute[n].tokens) << to_string(penalty.type) << " seed " << seed << " rank " << n;
+          EXPECT_EQ(beam[i][n].tokens, brute[n].tokens)
+              << to_string(penalty.type) << " seed " << seed << " rank " << n;
           EXPECT_NEAR(beam[i][n].score, brute[n].score, 1e-5);
         }
       }
@@ -170,7 +175,8 @@ TEST(BeamSearch, ReportedScoresEqualForcedDecoding) {
     ASSERT_EQ(forced[n].token_log_probs.size(), hyps[n]->token_log_probs.size());
     for (size_t t = 0; t < forced[n].token_log_probs.size(); ++t)
       EXPECT_NEAR(forced[n].token_log_probs[t], hyps[n]->token_log_probs[t], 1e-4);
-    EXPECT_NEAR(hyps[n]->score, o.length_penalty.normalize(forced[n].log_prob, targets[n].size()), 1e-4);
+    EXPECT_NEAR(hyps[n]->score, o.length_penalty.normalize(forced[n].log_prob, targets[n].size()),
+                1e-4);
   }
 }
 
@@ -230,13 +236,15 @@ TEST(BeamSearch, RespectsMinAndMaxLengthAndNeverEmitsPadOrBos) {
     for (size_t i = 0; i < sources.size(); ++i) {
       const int64_t max_len = 2 * (static_cast<int64_t>(sources[i].size()) + 1) + 1;
       for (const auto& h : lists[i]) {
-        EXPECT_EQ(static_cast<int64_t>(h.tokens.size()), max_len + 1) << "beam " << beam << " sentence " << i;
+        EXPECT_EQ(static_cast<int64_t>(h.tokens.size()), max_len + 1)
+            << "beam " << beam << " sentence " << i;
         EXPECT_EQ(h.tokens.back(), kEosId);
       }
     }
     // The positional table caps the length too: 6 positions = 5 tokens + EOS.
     MockModel c(V, endless, /*max_positions=*/6);
-    for (const auto& list : beam_search(*c, source_batch(sources), o)) EXPECT_EQ(list[0].tokens.size(), 6u);
+    for (const auto& list : beam_search(*c, source_batch(sources), o))
+      EXPECT_EQ(list[0].tokens.size(), 6u);
   }
 }
 
@@ -253,7 +261,8 @@ TEST(BeamSearch, SentenceAloneEqualsSentenceInAPaddedBatch) {
     const auto alone = beam_search(*model, source_batch({sources[i]}), o);
     ASSERT_EQ(alone[0].size(), together[i].size());
     for (size_t n = 0; n < alone[0].size(); ++n)
-      expect_same(alone[0][n], together[i][n], "sentence " + std::to_string(i) + " rank " + std::to_string(n));
+      expect_same(alone[0][n], together[i][n],
+                  "sentence " + std::to_string(i) + " rank " + std::to_string(n));
   }
 }
 
@@ -276,6 +285,7 @@ TEST(BeamSearch, FinishedSentencesLeaveTheBatch) {
   beam_search(*model, source_batch(sources), o);
   int64_t expected = 0;
   for (const auto& s : sources) expected += K * (static_cast<int64_t>(s.size()) + 2);
-  EXPECT_EQ(std::accumulate(model->rows_per_step.begin(), model->rows_per_step.end(), int64_t{0}), expected);
+  EXPECT_EQ(std::accumulate(model->rows_per_step.begin(), model->rows_per_step.end(), int64_t{0}),
+            expected);
   EXPECT_EQ(model->rows_per_step.back(), K);
 }

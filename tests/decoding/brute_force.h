@@ -23,8 +23,9 @@ inline std::vector<float> log_probs_of(const Scorer& scorer, const std::vector<i
 // Every output a search may produce for `source`: between min_len and max_len tokens other than
 // pad/BOS/EOS, then EOS; scored from the scorer, best normalised score first.
 inline std::vector<Hypothesis> enumerate_outputs(const Scorer& scorer, int64_t vocab,
-                                                 const std::vector<int64_t>& source, int64_t max_len,
-                                                 int64_t min_len, const LengthPenalty& penalty) {
+                                                 const std::vector<int64_t>& source,
+                                                 int64_t max_len, int64_t min_len,
+                                                 const LengthPenalty& penalty) {
   std::vector<Hypothesis> all;
   std::function<void(Hypothesis&)> grow = [&](Hypothesis& h) {
     const std::vector<float> lp = log_probs_of(scorer, source, h.tokens);
@@ -50,7 +51,8 @@ inline std::vector<Hypothesis> enumerate_outputs(const Scorer& scorer, int64_t v
   };
   Hypothesis root;
   grow(root);
-  std::stable_sort(all.begin(), all.end(), [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
   return all;
 }
 

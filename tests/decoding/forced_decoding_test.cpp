@@ -13,7 +13,8 @@ TEST(ForcedDecoding, SumsTheModelsTokenLogProbs) {
   const Scorer scorer = random_scorer(V, 31);
   MockModel model(V, scorer);
   const std::vector<std::vector<int64_t>> sources = {{4, 5, 6}, {7}, {8, 8}};
-  const std::vector<std::vector<int64_t>> targets = {{5, 6, kEosId}, {kEosId}, {4, 4, 4, 4, 1, kEosId}};
+  const std::vector<std::vector<int64_t>> targets = {
+      {5, 6, kEosId}, {kEosId}, {4, 4, 4, 4, 1, kEosId}};
   const auto scores = score_targets(*model, source_batch(sources), targets);
   ASSERT_EQ(scores.size(), 3u);
   for (size_t i = 0; i < targets.size(); ++i) {

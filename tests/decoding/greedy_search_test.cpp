@@ -30,7 +30,8 @@ TEST(GreedySearch, TakesTheMostLikelyTokenEveryStep) {
     for (size_t t = 0; t < ref.token_log_probs.size(); ++t)
       EXPECT_NEAR(hyps[i].token_log_probs[t], ref.token_log_probs[t], 1e-6);
     EXPECT_NEAR(hyps[i].log_prob, ref.log_prob, 1e-5);
-    EXPECT_NEAR(hyps[i].score, o.length_penalty.normalize(hyps[i].log_prob, hyps[i].tokens.size()), 1e-12);
+    EXPECT_NEAR(hyps[i].score, o.length_penalty.normalize(hyps[i].log_prob, hyps[i].tokens.size()),
+                1e-12);
     EXPECT_EQ(hyps[i].tokens.back(), kEosId);
   }
 }
@@ -53,11 +54,13 @@ TEST(GreedySearch, FinishedRowsLeaveTheBatch) {
   const auto hyps = greedy_search(*model, source_batch(sources), o);
   int64_t expected_rows = 0;
   for (size_t i = 0; i < sources.size(); ++i) {
-    const int64_t max_len = static_cast<int64_t>(sources[i].size()) + 1;  // a = 1, b = 0, EOS counted
+    const int64_t max_len =
+        static_cast<int64_t>(sources[i].size()) + 1;  // a = 1, b = 0, EOS counted
     EXPECT_EQ(static_cast<int64_t>(hyps[i].tokens.size()), max_len + 1) << i;
     expected_rows += max_len + 1;
   }
-  EXPECT_EQ(std::accumulate(model->rows_per_step.begin(), model->rows_per_step.end(), int64_t{0}), expected_rows);
+  EXPECT_EQ(std::accumulate(model->rows_per_step.begin(), model->rows_per_step.end(), int64_t{0}),
+            expected_rows);
   EXPECT_EQ(model->rows_per_step.front(), 3);
   EXPECT_EQ(model->rows_per_step.back(), 1);
 }
@@ -73,6 +76,7 @@ TEST(GreedySearch, KeepsAttentionRowsCroppedToTheSource) {
     ASSERT_TRUE(hyps[i].attention.defined());
     EXPECT_EQ(hyps[i].attention.size(0), static_cast<int64_t>(hyps[i].tokens.size()));
     EXPECT_EQ(hyps[i].attention.size(1), static_cast<int64_t>(sources[i].size()) + 1);  // + EOS
-    EXPECT_TRUE(torch::allclose(hyps[i].attention.sum(1), torch::ones({hyps[i].attention.size(0)})));
+    EXPECT_TRUE(
+        torch::allclose(hyps[i].attention.sum(1), torch::ones({hyps[i].attention.size(0)})));
   }
 }

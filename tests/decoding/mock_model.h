@@ -1,8 +1,8 @@
 // A deterministic stand-in for a trained model, for testing searches without training one. Its
 // next-token logits are any function of (the source tokens without padding and EOS, the target
-// prefix without BOS), so the best outputs can be found by brute force over the same function. Because
-// the logits depend on the whole prefix, a search that reorders the cache wrongly, or lets one
-// row's state leak into another, produces different results.
+// prefix without BOS), so the best outputs can be found by brute force over the same function.
+// Because the logits depend on the whole prefix, a search that reorders the cache wrongly, or lets
+// one row's state leak into another, produces different results.
 #pragma once
 
 #include <torch/torch.h>
@@ -33,9 +33,11 @@ class MockModelImpl : public Seq2SeqImpl {
     // step() only catch a search feeding pad or BOS.
     torch::Tensor inputs = tgt_in.clone();  // [B, T]
     inputs.select(1, 0).masked_fill_(inputs.select(1, 0).eq(kPadId), kBosId);
-    inputs.narrow(1, 1, inputs.size(1) - 1).masked_fill_(inputs.narrow(1, 1, inputs.size(1) - 1).eq(kPadId), kEosId);
+    inputs.narrow(1, 1, inputs.size(1) - 1)
+        .masked_fill_(inputs.narrow(1, 1, inputs.size(1) - 1).eq(kPadId), kEosId);
     std::vector<torch::Tensor> steps;
-    for (int64_t t = 0; t < inputs.size(1); ++t) steps.push_back(step(inputs.select(1, t), encoded, cache));
+    for (int64_t t = 0; t < inputs.size(1); ++t)
+      steps.push_back(step(inputs.select(1, t), encoded, cache));
     return torch::stack(steps, /*dim=*/1);  // [B, T, V] (log-probs are valid logits)
   }
 
@@ -52,7 +54,8 @@ class MockModelImpl : public Seq2SeqImpl {
   torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded,
                      DecoderCache& cache) override {
     const int64_t B = last_tokens.size(0);
-    TORCH_CHECK(encoded.memory.size(0) == B, "mock: encoder rows ", encoded.memory.size(0), " != ", B);
+    TORCH_CHECK(encoded.memory.size(0) == B, "mock: encoder rows ", encoded.memory.size(0),
+                " != ", B);
     torch::Tensor& inputs = cache.tensors["inputs"];
     TORCH_CHECK(inputs.size(0) == B && inputs.size(1) == cache.steps, "mock: cache out of step");
     inputs = torch::cat({inputs, last_tokens.cpu().to(torch::kLong).unsqueeze(1)}, 1);  // [B, t+1]
@@ -77,7 +80,8 @@ class MockModelImpl : public Seq2SeqImpl {
       logits[b] = torch::tensor(row);
       // Attention over the real source positions only, a function of (source, prefix).
       std::mt19937_64 gen(hash(source, prefix) ^ 0x5bd1e995);
-      for (size_t s = 0; s <= source.size(); ++s) attention[b][s] = static_cast<float>(1 + gen() % 7);  // + EOS
+      for (size_t s = 0; s <= source.size(); ++s)
+        attention[b][s] = static_cast<float>(1 + gen() % 7);  // + EOS
     }
     ++cache.steps;
     if (cache.keep_attention) cache.attention = attention / attention.sum(1, true);  // [B, S]
@@ -107,8 +111,10 @@ class MockModelImpl : public Seq2SeqImpl {
   static std::vector<int64_t> source_of(const EncoderOutput& encoded, int64_t b) {
     std::vector<int64_t> out;
     for (int64_t s = 0; s < encoded.memory.size(1); ++s)
-      if (!encoded.src_pad_mask[b][s].item<bool>()) out.push_back(encoded.memory[b][s][0].item<float>());
-    TORCH_CHECK(!out.empty() && out.back() == kEosId, "mock: source row ", b, " does not end with EOS");
+      if (!encoded.src_pad_mask[b][s].item<bool>())
+        out.push_back(encoded.memory[b][s][0].item<float>());
+    TORCH_CHECK(!out.empty() && out.back() == kEosId, "mock: source row ", b,
+                " does not end with EOS");
     out.pop_back();
     return out;
   }
@@ -118,7 +124,8 @@ TORCH_MODULE(MockModel);
 
 // Pseudo-random logits seeded by (seed, source, prefix): every prefix gets its own distribution.
 // EOS gets `eos_bias` per prefix token, so hypotheses end after a few tokens.
-inline Scorer random_scorer(int64_t vocab, uint64_t seed, float scale = 2.0f, float eos_bias = 0.4f) {
+inline Scorer random_scorer(int64_t vocab, uint64_t seed, float scale = 2.0f,
+                            float eos_bias = 0.4f) {
   return [=](const std::vector<int64_t>& source, const std::vector<int64_t>& prefix) {
     std::mt19937_64 gen(MockModelImpl::hash(source, prefix) + seed * 7919);
     std::normal_distribution<float> normal(0.0f, scale);
@@ -133,7 +140,8 @@ inline Scorer random_scorer(int64_t vocab, uint64_t seed, float scale = 2.0f, fl
 inline torch::Tensor source_batch(const std::vector<std::vector<int64_t>>& rows) {
   size_t S = 0;
   for (const auto& r : rows) S = std::max(S, r.size() + 1);
-  torch::Tensor src = torch::full({static_cast<int64_t>(rows.size()), static_cast<int64_t>(S)}, kPadId, torch::kLong);
+  torch::Tensor src = torch::full({static_cast<int64_t>(rows.size()), static_cast<int64_t>(S)},
+                                  kPadId, torch::kLong);
   for (size_t i = 0; i < rows.size(); ++i) {
     for (size_t j = 0; j < rows[i].size(); ++j) src[i][j] = rows[i][j];
     src[i][rows[i].size()] = kEosId;

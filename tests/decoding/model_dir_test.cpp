@@ -46,7 +46,8 @@ TEST_F(ModelDir, ResolvesExportedAndRunDirectoriesAndModelFiles) {
   fs::copy_file(*dir_ / "model.pt", run / "checkpoints/best.pt");
   fs::copy_file(*dir_ / "model.pt", run / "checkpoints/step-0000200.pt");
   EXPECT_EQ(resolve_model_paths(run.path).model_file, run / "checkpoints/best.pt");
-  EXPECT_EQ(resolve_model_paths(run.path, "step-0000200").model_file, run / "checkpoints/step-0000200.pt");
+  EXPECT_EQ(resolve_model_paths(run.path, "step-0000200").model_file,
+            run / "checkpoints/step-0000200.pt");
   EXPECT_EQ(resolve_model_paths(run.path, "last.pt").model_file, run / "checkpoints/last.pt");
   EXPECT_THROW(resolve_model_paths(run.path, "step-9"), CheckpointError);
   // A checkpoint file given directly finds its run directory one level up.
@@ -86,9 +87,11 @@ TEST_F(ModelDir, ExportedDirectoryLoadsBackTheSameModel) {
   for (const auto& p : a) EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
 
   // Never into a directory that holds something, nor without a vocabulary to copy.
-  EXPECT_THROW(export_model_dir(exported, dir_->path, *original.model, original.config), ConfigError);
+  EXPECT_THROW(export_model_dir(exported, dir_->path, *original.model, original.config),
+               ConfigError);
   TempDir no_vocab;
-  EXPECT_THROW(export_model_dir(out / "other", no_vocab.path, *original.model, original.config), ConfigError);
+  EXPECT_THROW(export_model_dir(out / "other", no_vocab.path, *original.model, original.config),
+               ConfigError);
   EXPECT_FALSE(fs::exists(out / "other"));
 }
 
@@ -187,9 +190,11 @@ TEST_F(ModelDir, InvalidUtf8IsAnErrorNamingTheLineOrSkipped) {
     LineTranslator(translator, m.source, m.target).translate(input, "in.txt", 10);
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "in.txt:11: invalid UTF-8 at byte 5 (use --invalid-utf8 skip to skip such lines)");
+    EXPECT_STREQ(e.what(),
+                 "in.txt:11: invalid UTF-8 at byte 5 (use --invalid-utf8 skip to skip such lines)");
   }
-  const auto out = LineTranslator(translator, m.source, m.target, "skip").translate(input, "in.txt", 10);
+  const auto out =
+      LineTranslator(translator, m.source, m.target, "skip").translate(input, "in.txt", 10);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_TRUE(out[1].skipped);
   EXPECT_EQ(out[1].texts.front(), "");

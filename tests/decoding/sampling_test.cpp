@@ -28,7 +28,8 @@ TEST(Sampling, TopKOneEqualsGreedy) {
   const auto greedy = greedy_search(*model, src, o);
   for (size_t i = 0; i < greedy.size(); ++i) {
     EXPECT_EQ(samples[i][0].tokens, greedy[i].tokens) << i;
-    EXPECT_EQ(samples[i][0].log_prob, greedy[i].log_prob) << i;  // the model's, not the tempered one
+    EXPECT_EQ(samples[i][0].log_prob, greedy[i].log_prob)
+        << i;  // the model's, not the tempered one
   }
 }
 
@@ -90,7 +91,7 @@ TEST(Sampling, DrawsFollowTheTemperedDistribution) {
   s.seed = 7;
   const double share = (TokenSampler(s)(lp) == 4).sum().item<double>() / n;
   EXPECT_NEAR(share, 0.8, 0.015);  // 0.015 ~ 5 standard deviations
-  s.temperature = 2.0;  // p^(1/2) renormalised: 0.894 / (0.894 + 0.447) = 2/3
+  s.temperature = 2.0;             // p^(1/2) renormalised: 0.894 / (0.894 + 0.447) = 2/3
   const double flat = (TokenSampler(s)(lp) == 4).sum().item<double>() / n;
   EXPECT_NEAR(flat, 2.0 / 3.0, 0.017);
 }

@@ -44,11 +44,11 @@ TEST(SearchOptions, MaxLengthIsAffineInSourceLengthAndCappedByPositions) {
   SearchOptions o;
   o.max_length_a = 1.5;
   o.max_length_b = 10;
-  EXPECT_EQ(o.max_length(7, 1024), 20);   // floor(10.5) + 10
+  EXPECT_EQ(o.max_length(7, 1024), 20);     // floor(10.5) + 10
   EXPECT_EQ(o.max_length(1000, 256), 255);  // positions 0..255, the last one is EOS
   o.max_length_a = 0;
   o.max_length_b = 0;
-  EXPECT_EQ(o.max_length(7, 1024), 0);    // only EOS
+  EXPECT_EQ(o.max_length(7, 1024), 0);  // only EOS
 }
 
 TEST(SearchOptions, FromConfigAndValidation) {
@@ -78,7 +78,8 @@ TEST(ConstrainLogProbs, MasksPadBosAndEosBeforeMinLength) {
     EXPECT_EQ(m[r][kPadId].item<float>(), -inf);
     EXPECT_EQ(m[r][kBosId].item<float>(), -inf);
     EXPECT_EQ(m[r][kEosId].item<float>(), -inf);
-    for (int v = 4; v < 8; ++v) EXPECT_EQ(m[r][v].item<float>(), lp[r][v].item<float>());  // raw values kept
+    for (int v = 4; v < 8; ++v)
+      EXPECT_EQ(m[r][v].item<float>(), lp[r][v].item<float>());  // raw values kept
   }
   const torch::Tensor later = constrain_log_probs(lp, /*t=*/2, {10, 10, 10}, 2);
   EXPECT_EQ(later[0][kEosId].item<float>(), lp[0][kEosId].item<float>());

@@ -79,7 +79,8 @@ TEST(TransformerDecoding, ScoresEqualForcedDecoding) {
   for (size_t n = 0; n < hyps.size(); ++n) {
     EXPECT_NEAR(forced[n].log_prob, hyps[n]->log_prob, kRandomTol) << n;
     for (size_t t = 0; t < targets[n].size(); ++t)
-      EXPECT_NEAR(forced[n].token_log_probs[t], hyps[n]->token_log_probs[t], kRandomTol) << n << ":" << t;
+      EXPECT_NEAR(forced[n].token_log_probs[t], hyps[n]->token_log_probs[t], kRandomTol)
+          << n << ":" << t;
   }
 }
 
@@ -98,7 +99,9 @@ TEST(TransformerDecoding, SentenceAloneEqualsSentenceInAPaddedBatch) {
     EXPECT_EQ(alone[0][0].tokens, together[i][0].tokens) << i;
     EXPECT_NEAR(alone[0][0].log_prob, together[i][0].log_prob, kRandomTol) << i;
     ASSERT_EQ(alone[0][0].attention.sizes(), together[i][0].attention.sizes());
-    EXPECT_TRUE(torch::allclose(alone[0][0].attention, together[i][0].attention, /*rtol=*/1e-2, /*atol=*/1e-3)) << i;
+    EXPECT_TRUE(torch::allclose(alone[0][0].attention, together[i][0].attention, /*rtol=*/1e-2,
+                                /*atol=*/1e-3))
+        << i;
     const auto greedy_alone = greedy_search(*model, batch_of({sources[i]}), o);
     EXPECT_EQ(greedy_alone[0].tokens, greedy_together[i].tokens) << i;
   }
@@ -135,10 +138,11 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
     const auto sources = random_sources(32, kVocab, gen(), 8);
     std::vector<std::vector<int64_t>> reversed;
     for (const auto& s : sources) reversed.emplace_back(s.rbegin(), s.rend());
-    const torch::Tensor src = batch_of(sources);           // [B, S]
-    torch::Tensor tgt = batch_of(reversed);                 // [B, T]: reversed + EOS, padded
-    torch::Tensor tgt_in = torch::cat({torch::full({tgt.size(0), 1}, kBosId, torch::kLong),
-                                       tgt.narrow(1, 0, tgt.size(1) - 1)}, 1);  // [B, T]
+    const torch::Tensor src = batch_of(sources);  // [B, S]
+    torch::Tensor tgt = batch_of(reversed);       // [B, T]: reversed + EOS, padded
+    torch::Tensor tgt_in = torch::cat(
+        {torch::full({tgt.size(0), 1}, kBosId, torch::kLong), tgt.narrow(1, 0, tgt.size(1) - 1)},
+        1);  // [B, T]
     tgt_in.masked_fill_(tgt_in.eq(kEosId), kPadId);
     const torch::Tensor logits = model->forward(src, tgt_in);  // [B, T, V]
     const torch::Tensor loss = torch::nn::functional::cross_entropy(
@@ -165,9 +169,9 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
     std::vector<int64_t> want(test[i].rbegin(), test[i].rend());
     correct += greedy[i].output_tokens() == want;
   }
-  std::cout << "reversal task: greedy exact " << correct << "/" << test.size() << ", mean score greedy "
-            << greedy_sum / test.size() << " beam " << beam_sum / test.size() << " (beam better on "
-            << beam_better << ")\n";
+  std::cout << "reversal task: greedy exact " << correct << "/" << test.size()
+            << ", mean score greedy " << greedy_sum / test.size() << " beam "
+            << beam_sum / test.size() << " (beam better on " << beam_better << ")\n";
   EXPECT_GT(correct, static_cast<int>(test.size()) / 3);  // it learned something
   EXPECT_GE(beam_sum, greedy_sum - 1e-6);
 }

@@ -48,10 +48,12 @@ TEST(Translator, RestoresOrderAndLineCountIncludingEmptyInputs) {
   sources[24].clear();
   Translator translator(model.ptr(), o, torch::kCPU);
   std::vector<size_t> reported;
-  const auto out = translator.translate(sources, "test", 1, [&](const std::vector<size_t>& done, const std::vector<NBestList>& results) {
-    for (size_t i : done) EXPECT_FALSE(results[i].empty()) << i;
-    reported.insert(reported.end(), done.begin(), done.end());
-  });
+  const auto out = translator.translate(
+      sources, "test", 1,
+      [&](const std::vector<size_t>& done, const std::vector<NBestList>& results) {
+        for (size_t i : done) EXPECT_FALSE(results[i].empty()) << i;
+        reported.insert(reported.end(), done.begin(), done.end());
+      });
   ASSERT_EQ(out.size(), sources.size());
   EXPECT_EQ(std::set<size_t>(reported.begin(), reported.end()).size(), sources.size());
   EXPECT_GT(translator.stats().batches, 2);
@@ -104,9 +106,9 @@ TEST(Translator, BudgetCountsEveryHypothesisOfASentence) {
   for (const auto& s : sources) lengths.push_back(static_cast<int64_t>(s.size()) + 1);
   const auto expected = static_cast<int64_t>(make_decode_batches(lengths, 40).size());
   EXPECT_GT(expected, 2);
-  EXPECT_EQ(batches(1, 40), expected);       // greedy: one row per sentence
-  EXPECT_EQ(batches(4, 160), expected);      // beam 4: 4 rows per sentence, 4x the budget
-  EXPECT_GT(batches(4, 40), expected);       // the same budget holds a quarter of the sentences
+  EXPECT_EQ(batches(1, 40), expected);   // greedy: one row per sentence
+  EXPECT_EQ(batches(4, 160), expected);  // beam 4: 4 rows per sentence, 4x the budget
+  EXPECT_GT(batches(4, 40), expected);   // the same budget holds a quarter of the sentences
 }
 
 TEST(Translator, TruncatesSourcesLongerThanThePositionalTable) {
@@ -116,7 +118,8 @@ TEST(Translator, TruncatesSourcesLongerThanThePositionalTable) {
   o.search.beam = 2;
   Translator translator(model.ptr(), o, torch::kCPU);
   std::vector<int64_t> long_source(20, 5);
-  const auto out = translator.translate({long_source, std::vector<int64_t>(long_source.begin(), long_source.begin() + 7)});
+  const auto out = translator.translate(
+      {long_source, std::vector<int64_t>(long_source.begin(), long_source.begin() + 7)});
   EXPECT_EQ(out[0][0].tokens, out[1][0].tokens);  // truncated to 7 tokens + EOS = 8 positions
   EXPECT_EQ(translator.stats().source_tokens, 14);
 }

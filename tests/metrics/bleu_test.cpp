@@ -35,14 +35,17 @@ TEST(Bleu, PerfectMatchIs100) {
   EXPECT_NEAR(r.score, 100.0, 1e-9);
   EXPECT_EQ(r.counts, (std::vector<std::int64_t>{7, 6, 5, 4}));
   EXPECT_EQ(r.totals, (std::vector<std::int64_t>{7, 6, 5, 4}));
-  EXPECT_EQ(r.format(2, false), "BLEU = 100.00 100.0/100.0/100.0/100.0 (BP = 1.000 ratio = 1.000 hyp_len = 7 ref_len = 7)");
+  EXPECT_EQ(
+      r.format(2, false),
+      "BLEU = 100.00 100.0/100.0/100.0/100.0 (BP = 1.000 ratio = 1.000 hyp_len = 7 ref_len = 7)");
 }
 
 TEST(Bleu, NoMatchIsExactlyZero) {
   // No n-gram matches at all: sacreBLEU returns 0 before smoothing (#141).
   const auto r = corpus_bleu({"a b c d"}, {{"e f g h"}});
   EXPECT_EQ(r.score, 0.0);
-  EXPECT_EQ(r.format(2, false), "BLEU = 0.00 0.0/0.0/0.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 4 ref_len = 4)");
+  EXPECT_EQ(r.format(2, false),
+            "BLEU = 0.00 0.0/0.0/0.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 4 ref_len = 4)");
 }
 
 TEST(Bleu, PartialMatchIsTheGeometricMeanOfPrecisions) {
@@ -51,7 +54,8 @@ TEST(Bleu, PartialMatchIsTheGeometricMeanOfPrecisions) {
   const auto r = corpus_bleu({"the cat sat on the hat"}, kSatRef);
   EXPECT_NEAR(r.score, 100.0 * std::pow(1.0 / 3.0, 0.25), 1e-9);
   EXPECT_NEAR(r.score, 75.98356856515926, 1e-9);
-  EXPECT_EQ(r.format(2, false), "BLEU = 75.98 83.3/80.0/75.0/66.7 (BP = 1.000 ratio = 1.000 hyp_len = 6 ref_len = 6)");
+  EXPECT_EQ(r.format(2, false),
+            "BLEU = 75.98 83.3/80.0/75.0/66.7 (BP = 1.000 ratio = 1.000 hyp_len = 6 ref_len = 6)");
 }
 
 TEST(Bleu, ShortHypothesisPaysTheBrevityPenalty) {
@@ -60,7 +64,9 @@ TEST(Bleu, ShortHypothesisPaysTheBrevityPenalty) {
   const auto r = corpus_bleu({"the cat sat on"}, kSatRef);
   EXPECT_NEAR(r.bp, std::exp(-0.5), 1e-15);
   EXPECT_NEAR(r.score, 60.653065971263345, 1e-9);
-  EXPECT_EQ(r.format(2, false), "BLEU = 60.65 100.0/100.0/100.0/100.0 (BP = 0.607 ratio = 0.667 hyp_len = 4 ref_len = 6)");
+  EXPECT_EQ(
+      r.format(2, false),
+      "BLEU = 60.65 100.0/100.0/100.0/100.0 (BP = 0.607 ratio = 0.667 hyp_len = 4 ref_len = 6)");
 }
 
 TEST(Bleu, EmptyHypothesisLinesCountTowardsTheReferenceLength) {
@@ -121,13 +127,15 @@ TEST(Bleu, AddKSmoothingAddsKForHigherOrders) {
   BleuOptions o = with_smoothing(Smoothing::add_k);
   o.smooth_value = 2.0;
   EXPECT_NEAR(corpus_bleu(kIsHyp, kSatRef, o).score, 100.0 * std::pow(1.0 / 8.4, 0.25), 1e-9);
-  EXPECT_EQ(bleu_signature(o, "1"), "nrefs:1|case:mixed|eff:no|tok:13a|smooth:add-k[2.00]|version:2.4.0");
+  EXPECT_EQ(bleu_signature(o, "1"),
+            "nrefs:1|case:mixed|eff:no|tok:13a|smooth:add-k[2.00]|version:2.4.0");
 }
 
 TEST(Bleu, NoSmoothingLetsOneZeroPrecisionZeroTheScore) {
   const auto r = corpus_bleu(kIsHyp, kSatRef, with_smoothing(Smoothing::none));
   EXPECT_EQ(r.score, 0.0);
-  EXPECT_EQ(r.format(1, false), "BLEU = 0.0 83.3/60.0/25.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 6 ref_len = 6)");
+  EXPECT_EQ(r.format(1, false),
+            "BLEU = 0.0 83.3/60.0/25.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 6 ref_len = 6)");
 }
 
 TEST(Bleu, LowercaseMakesCaseIrrelevant) {
@@ -152,7 +160,8 @@ TEST(Bleu, TokenizerChangesTheScore) {
   BleuOptions chars = sentence_bleu_options();
   chars.tokenize = Tokenizer::character;
   EXPECT_NEAR(sentence_bleu("ab", {"a b"}, chars).score, 100.0, 1e-9);
-  EXPECT_EQ(bleu_signature(intl, "1"), "nrefs:1|case:mixed|eff:yes|tok:intl|smooth:exp|version:2.4.0");
+  EXPECT_EQ(bleu_signature(intl, "1"),
+            "nrefs:1|case:mixed|eff:yes|tok:intl|smooth:exp|version:2.4.0");
 }
 
 TEST(Bleu, SentenceLevelUsesEffectiveOrder) {
@@ -161,20 +170,23 @@ TEST(Bleu, SentenceLevelUsesEffectiveOrder) {
   EXPECT_NEAR(sentence_bleu("the cat", {"the cat"}).score, 100.0, 1e-9);
   EXPECT_EQ(corpus_bleu({"the cat"}, {{"the cat"}}).score, 0.0);
   // "the cat sat" vs "the cat sat down": orders 1..3 all 100, BP = exp(1 - 4/3) -> 71.653131...
-  EXPECT_NEAR(sentence_bleu("the cat sat", {"the cat sat down"}).score, 100.0 * std::exp(-1.0 / 3.0), 1e-9);
+  EXPECT_NEAR(sentence_bleu("the cat sat", {"the cat sat down"}).score,
+              100.0 * std::exp(-1.0 / 3.0), 1e-9);
 }
 
 TEST(Bleu, StatisticsSumOverSegments) {
   // Corpus BLEU is not the mean of sentence BLEUs: counts are summed first.
   const std::vector<std::string> hyps{"the cat sat on the hat", "the cat is on the mat"};
-  const std::vector<std::vector<std::string>> refs{{"the cat sat on the mat", "the cat sat on the mat"}};
+  const std::vector<std::vector<std::string>> refs{
+      {"the cat sat on the mat", "the cat sat on the mat"}};
   // Counts (5+5)/(6+6), (4+3)/(5+5), (3+1)/(4+4), (2+0)/(3+3): product 10/12*7/10*4/8*2/6.
   const double expected = 100.0 * std::pow(10.0 / 12 * 7.0 / 10 * 4.0 / 8 * 2.0 / 6, 0.25);
   EXPECT_NEAR(corpus_bleu(hyps, refs).score, expected, 1e-9);
 }
 
 TEST(Bleu, SignatureDefaults) {
-  EXPECT_EQ(corpus_bleu({"a"}, {{"a"}}).signature, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0");
+  EXPECT_EQ(corpus_bleu({"a"}, {{"a"}}).signature,
+            "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0");
   EXPECT_EQ(corpus_bleu({"a", "b"}, {{"a", "b"}, {"", "c"}}).signature,
             "nrefs:var|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0");
 }

@@ -18,7 +18,8 @@ TEST(Chrf, SmallStringByHand) {
   // P = (1 + 1)/2 = 1, R = (2/3 + 1/2)/2 = 7/12; F = 5 * 7/12 / (4 + 7/12) = 35/55 = 7/11.
   const auto r = sentence_chrf("ab", {"abc"});
   EXPECT_NEAR(r.score, 700.0 / 11.0, 1e-9);
-  EXPECT_EQ(r.stats, (std::vector<std::int64_t>{2, 3, 2, 1, 2, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(r.stats,
+            (std::vector<std::int64_t>{2, 3, 2, 1, 2, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(r.name, "chrF2");
   EXPECT_EQ(r.signature, "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0");
 }

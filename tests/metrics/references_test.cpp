@@ -13,7 +13,8 @@ TEST(References, CountsMustMatchTheHypotheses) {
     gather_references(3, {{"a", "b", "c"}, {"a", "b"}});
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("reference stream 2 has 2 lines but there are 3"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("reference stream 2 has 2 lines but there are 3"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW(gather_references(1, {}), std::invalid_argument);

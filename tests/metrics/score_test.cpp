@@ -29,26 +29,30 @@ TEST(ScoreFormat, FloatReprMatchesPython) {
 
 TEST(ScoreFormat, TextLineWithAndWithoutSignature) {
   MetricScore s{"chrF2", 52.04, "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0", ""};
-  EXPECT_EQ(s.format(1), "chrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0 = 52.0");
+  EXPECT_EQ(s.format(1),
+            "chrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0 = 52.0");
   EXPECT_EQ(s.format(2, false), "chrF2 = 52.04");
   EXPECT_EQ(s.format(3, true, true), "52.040");
 }
 
 TEST(ScoreFormat, JsonIsSacrebleusIndentedObject) {
-  MetricScore s{"TER", 69.04, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0", ""};
-  EXPECT_EQ(s.to_json(1),
-            "{\n"
-            " \"name\": \"TER\",\n"
-            " \"score\": 69.0,\n"
-            " \"signature\": \"nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0\",\n"
-            " \"nrefs\": \"1\",\n"
-            " \"case\": \"lc\",\n"
-            " \"tok\": \"tercom\",\n"
-            " \"norm\": \"no\",\n"
-            " \"punct\": \"yes\",\n"
-            " \"asian\": \"no\",\n"
-            " \"version\": \"2.4.0\"\n"
-            "}");
+  MetricScore s{"TER", 69.04, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0",
+                ""};
+  EXPECT_EQ(
+      s.to_json(1),
+      "{\n"
+      " \"name\": \"TER\",\n"
+      " \"score\": 69.0,\n"
+      " \"signature\": \"nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0\",\n"
+      " \"nrefs\": \"1\",\n"
+      " \"case\": \"lc\",\n"
+      " \"tok\": \"tercom\",\n"
+      " \"norm\": \"no\",\n"
+      " \"punct\": \"yes\",\n"
+      " \"asian\": \"no\",\n"
+      " \"version\": \"2.4.0\"\n"
+      "}");
   EXPECT_EQ(MetricScore({"X", 1.0, "a:b", "v \"q\""}).to_json(0, false),
-            "{\"name\": \"X\", \"score\": 1.0, \"signature\": \"a:b\", \"verbose_score\": \"v \\\"q\\\"\", \"a\": \"b\"}");
+            "{\"name\": \"X\", \"score\": 1.0, \"signature\": \"a:b\", \"verbose_score\": \"v "
+            "\\\"q\\\"\", \"a\": \"b\"}");
 }

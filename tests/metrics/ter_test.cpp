@@ -34,8 +34,11 @@ TEST(Ter, AShiftCountsAsOneEdit) {
   // A three-word block: "on the mat the cat sat" -> "the cat sat on the mat" is one shift
   // (Levenshtein alone needs 6), TER = 1/6.
   EXPECT_EQ(translation_edit_rate({"on", "the", "mat", "the", "cat", "sat"},
-                                  {"the", "cat", "sat", "on", "the", "mat"}).edits, 1);
-  EXPECT_NEAR(sentence_ter("on the mat the cat sat", {"the cat sat on the mat"}).score, 100.0 / 6.0, 1e-12);
+                                  {"the", "cat", "sat", "on", "the", "mat"})
+                .edits,
+            1);
+  EXPECT_NEAR(sentence_ter("on the mat the cat sat", {"the cat sat on the mat"}).score, 100.0 / 6.0,
+              1e-12);
 }
 
 TEST(Ter, EmptyHypothesisAndEmptyReference) {
@@ -63,7 +66,8 @@ TEST(Ter, CorpusSumsEditsAndLengths) {
   EXPECT_EQ(r.num_edits, 2.0);
   EXPECT_EQ(r.ref_length, 6.0);
   EXPECT_NEAR(r.score, 100.0 / 3.0, 1e-12);
-  EXPECT_EQ(r.format(1), "TER|nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0 = 33.3");
+  EXPECT_EQ(r.format(1),
+            "TER|nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.4.0 = 33.3");
 }
 
 TEST(Ter, OptionsChangeTheWords) {
@@ -77,5 +81,6 @@ TEST(Ter, OptionsChangeTheWords) {
   TerOptions np;
   np.no_punct = true;
   EXPECT_EQ(sentence_ter("the cat.", {"the cat ."}, np).score, 0.0);
-  EXPECT_EQ(ter_signature(np, "1"), "nrefs:1|case:lc|tok:tercom|norm:no|punct:no|asian:no|version:2.4.0");
+  EXPECT_EQ(ter_signature(np, "1"),
+            "nrefs:1|case:lc|tok:tercom|norm:no|punct:no|asian:no|version:2.4.0");
 }

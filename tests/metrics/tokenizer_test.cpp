@@ -12,7 +12,9 @@ using namespace nmt::metrics;
 
 namespace {
 
-std::string tok(Tokenizer t, const std::string& line) { return u32_to_utf8(tokenize(t, utf8_to_u32(line))); }
+std::string tok(Tokenizer t, const std::string& line) {
+  return u32_to_utf8(tokenize(t, utf8_to_u32(line)));
+}
 
 std::string tercom(const std::string& line, TercomOptions o = {}) {
   return u32_to_utf8(tokenize_tercom(utf8_to_u32(line), o));
@@ -31,7 +33,8 @@ TEST(Tokenizer13a, SplitsAsciiPunctuation) {
 TEST(Tokenizer13a, KeepsDecimalAndThousandsSeparatorsBetweenDigits) {
   // '$' is padded; "3.14" and "1,000" have digits on both sides of the separator, so neither
   // comma/period rule matches; ", " and "s." are split.
-  EXPECT_EQ(tok(Tokenizer::v13a, "It costs $3.14, not 1,000 dollars."), "It costs $ 3.14 , not 1,000 dollars .");
+  EXPECT_EQ(tok(Tokenizer::v13a, "It costs $3.14, not 1,000 dollars."),
+            "It costs $ 3.14 , not 1,000 dollars .");
   // Abbreviations are split at every period (each is next to a non-digit).
   EXPECT_EQ(tok(Tokenizer::v13a, "U.S.A. e.g. 5."), "U . S . A . e . g . 5 .");
   // The line is padded with spaces first, so a final period after a digit is split too.
@@ -69,7 +72,8 @@ TEST(TokenizerIntl, SplitsUnicodePunctuationAndSymbols) {
   EXPECT_EQ(tok(Tokenizer::intl, "„Quote“ – 5€"), "„ Quote “ – 5 €");
   // '+', '=' (Sm) and the emoji (So) are symbols; '-' is punctuation (Pd) between letters.
   EXPECT_EQ(tok(Tokenizer::intl, "5+3=8 😀 a-b"), "5 + 3 = 8 😀 a - b");
-  EXPECT_EQ(tok(Tokenizer::intl, "«Salut», dit-il… ¿Qué? 10°C ±2"), "« Salut » , dit - il … ¿ Qué ? 10 ° C ± 2");
+  EXPECT_EQ(tok(Tokenizer::intl, "«Salut», dit-il… ¿Qué? 10°C ±2"),
+            "« Salut » , dit - il … ¿ Qué ? 10 ° C ± 2");
 }
 
 TEST(TokenizerIntl, KeepsSeparatorsBetweenNumbersAndAFinalPeriodAfterANumber) {

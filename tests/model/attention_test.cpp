@@ -52,12 +52,16 @@ TEST_P(AttentionScoresKinds, EqualsTheFormulaAndMasksExactly) {
   torch::manual_seed(7);
   const std::string kind = GetParam();
   AttentionScores scorer(AttentionScoresOptions{kind, H, K, 0.0});
-  auto q = torch::randn({B, H, T, K}), k = torch::randn({B, H, S, K}), v = torch::randn({B, H, S, K});
-  // Row 1 has its last key padded; query t of row 0 also may not see keys > t + 1 (a causal-like mask).
+  auto q = torch::randn({B, H, T, K}), k = torch::randn({B, H, S, K}),
+       v = torch::randn({B, H, S, K});
+  // Row 1 has its last key padded; query t of row 0 also may not see keys > t + 1 (a causal-like
+  // mask).
   auto pad = torch::zeros({B, S}, torch::kBool);
   pad[1][S - 1] = true;
   auto bias = padding_bias(pad) + torch::full({T, S}, kMaskedScore).triu(2).view({1, 1, T, S});
-  auto allowed = [&](int64_t b, int64_t t, int64_t s) { return !(b == 1 && s == S - 1) && s <= t + 1; };
+  auto allowed = [&](int64_t b, int64_t t, int64_t s) {
+    return !(b == 1 && s == S - 1) && s <= t + 1;
+  };
 
   torch::Tensor weights;
   auto out = scorer->forward(q, scorer->prepare_keys(k), v, bias, &weights);
@@ -72,15 +76,19 @@ TEST_P(AttentionScoresKinds, EqualsTheFormulaAndMasksExactly) {
         std::vector<double> w(S, 0.0);
         double max = -INFINITY, total = 0;
         for (int64_t s = 0; s < S; ++s)
-          if (allowed(b, t, s)) max = std::max(max, reference_score(kind, *scorer, qd[b][h][t], kd[b][h][s], h));
+          if (allowed(b, t, s))
+            max = std::max(max, reference_score(kind, *scorer, qd[b][h][t], kd[b][h][s], h));
         for (int64_t s = 0; s < S; ++s)
-          if (allowed(b, t, s)) total += w[s] = std::exp(reference_score(kind, *scorer, qd[b][h][t], kd[b][h][s], h) - max);
+          if (allowed(b, t, s))
+            total += w[s] =
+                std::exp(reference_score(kind, *scorer, qd[b][h][t], kd[b][h][s], h) - max);
         for (int64_t s = 0; s < S; ++s) {
           const double got = weights[b][h][t][s].item<double>();
           if (!allowed(b, t, s)) {
             EXPECT_EQ(got, 0.0) << "masked key " << s << " got weight";
           }
-          EXPECT_NEAR(got, w[s] / total, 1e-6) << kind << " b" << b << " h" << h << " t" << t << " s" << s;
+          EXPECT_NEAR(got, w[s] / total, 1e-6)
+              << kind << " b" << b << " h" << h << " t" << t << " s" << s;
         }
         for (int64_t d = 0; d < K; ++d) {
           double expected = 0;
@@ -127,9 +135,11 @@ TEST(MultiHeadAttention, FusedProjectionsEqualSeparateHeads) {
       return torch::matmul(x[0], w.narrow(0, row, dk).t()) + bias.narrow(0, row, dk);  // [t, dk]
     };
     auto q = proj(0), k = proj(1), v = proj(2);
-    heads_out.push_back(torch::matmul(torch::softmax(torch::matmul(q, k.t()) / std::sqrt(double(dk)), -1), v));
+    heads_out.push_back(
+        torch::matmul(torch::softmax(torch::matmul(q, k.t()) / std::sqrt(double(dk)), -1), v));
   }
-  auto expected = torch::matmul(torch::cat(heads_out, 1), params["out_proj.weight"].t()) + params["out_proj.bias"];
+  auto expected = torch::matmul(torch::cat(heads_out, 1), params["out_proj.weight"].t()) +
+                  params["out_proj.bias"];
   EXPECT_LT(max_diff(out[0], expected), 1e-5);
 }
 

@@ -33,7 +33,9 @@ TEST(ConfigChoices, AttentionKindsParse) {
   EXPECT_EQ(config_error_of([] { parse_attention_kind("cosine"); }),
             "config key 'model.attention': unknown scoring function 'cosine' "
             "(expected scaled_dot, dot, general or additive)");
-  EXPECT_EQ(config_error_of([] { AttentionScores(AttentionScoresOptions{"Dot", 1, 4, 0.0}); }),
+  EXPECT_EQ(config_error_of([] {
+              AttentionScores(AttentionScoresOptions{"Dot", 1, 4, 0.0});
+            }),
             "config key 'model.attention': unknown scoring function 'Dot' "
             "(expected scaled_dot, dot, general or additive)");
 }
@@ -45,7 +47,8 @@ TEST(ConfigChoices, PositionalKindsAndCombineModesParse) {
   EXPECT_EQ(parse_positional_combine("add"), PositionalCombine::kAdd);
   EXPECT_EQ(parse_positional_combine("concat"), PositionalCombine::kConcat);
   EXPECT_EQ(config_error_of([] { parse_positional_kind("rotary"); }),
-            "config key 'model.positional': unknown encoding 'rotary' (expected sinusoidal, learned or none)");
+            "config key 'model.positional': unknown encoding 'rotary' (expected sinusoidal, "
+            "learned or none)");
   EXPECT_EQ(config_error_of([] { parse_positional_combine("mul"); }),
             "config key 'model.positional_combine': unknown mode 'mul' (expected add or concat)");
 }
@@ -55,6 +58,8 @@ TEST(ConfigChoices, ActivationsParse) {
   EXPECT_EQ(parse_activation("gelu"), Activation::kGelu);
   EXPECT_EQ(config_error_of([] { parse_activation("swish"); }),
             "config key 'model.activation': unknown activation 'swish' (expected relu or gelu)");
-  EXPECT_EQ(config_error_of([] { FeedForward(FeedForwardOptions{8, 16, "tanh", 0.0}); }),
+  EXPECT_EQ(config_error_of([] {
+              FeedForward(FeedForwardOptions{8, 16, "tanh", 0.0});
+            }),
             "config key 'model.activation': unknown activation 'tanh' (expected relu or gelu)");
 }

@@ -32,7 +32,8 @@ TEST(Dropout, RepeatableUnderManualSeedAndMasksTheGradient) {
   EXPECT_FALSE(nmt::dropout(x, 0.5, true).equal(a));  // the next call draws a new mask
   a.sum().backward();
   // d(sum(x * mask))/dx = mask: 2 where kept, 0 where dropped.
-  EXPECT_TRUE(x.grad().equal(torch::where(a.ne(0), torch::full_like(x, 2.0), torch::zeros_like(x))));
+  EXPECT_TRUE(
+      x.grad().equal(torch::where(a.ne(0), torch::full_like(x, 2.0), torch::zeros_like(x))));
 }
 
 TEST(Dropout, WorksInBf16) {

@@ -16,7 +16,9 @@ namespace nmt::test {
 constexpr int64_t kTinyVocab = 23;
 
 // The shared tiny, dropout-free model config (support/tiny_config.h), under the model tests' name.
-inline ModelConfig tiny_config(const std::string& arch = "transformer") { return tiny_model_config(arch); }
+inline ModelConfig tiny_config(const std::string& arch = "transformer") {
+  return tiny_model_config(arch);
+}
 
 // Random token ids in [4, vocab) (no reserved ids), [rows, len].
 inline torch::Tensor random_tokens(int64_t rows, int64_t len, int64_t vocab = kTinyVocab) {
@@ -42,7 +44,8 @@ inline torch::Tensor target_inputs(int64_t rows, int64_t len) {
 }
 
 // Log-probabilities [B, T, V] of a teacher-forced pass, in float32.
-inline torch::Tensor full_log_probs(Seq2SeqImpl& model, const torch::Tensor& src, const torch::Tensor& tgt_in) {
+inline torch::Tensor full_log_probs(Seq2SeqImpl& model, const torch::Tensor& src,
+                                    const torch::Tensor& tgt_in) {
   return torch::log_softmax(model.forward(src, tgt_in).to(torch::kFloat), /*dim=*/-1);
 }
 

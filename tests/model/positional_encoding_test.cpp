@@ -27,7 +27,8 @@ TEST(PositionalEncoding, AddScalesEmbeddingAndAddsTheSignal) {
   auto x = torch::randn({2, 5, 8});
   auto y = pos(x, /*offset=*/4);
   ASSERT_EQ(y.sizes(), (std::vector<int64_t>{2, 5, 8}));
-  auto expected = x * std::sqrt(8.0) + PositionalEncodingImpl::sinusoids(4, 5, 8, 10000.0).unsqueeze(0);
+  auto expected =
+      x * std::sqrt(8.0) + PositionalEncodingImpl::sinusoids(4, 5, 8, 10000.0).unsqueeze(0);
   EXPECT_LT(max_diff(y, expected), 1e-5);
 }
 
@@ -38,7 +39,8 @@ TEST(PositionalEncoding, ConcatProjectsTwoDBackToD) {
   ASSERT_EQ(y.sizes(), (std::vector<int64_t>{2, 5, 8}));
   auto weight = pos->named_parameters()["projection.weight"];
   ASSERT_EQ(weight.sizes(), (std::vector<int64_t>{8, 16}));  // Linear [2D] -> [D]
-  auto table = pos->named_parameters()["table.weight"].narrow(0, 0, 5).unsqueeze(0).expand({2, 5, 8});
+  auto table =
+      pos->named_parameters()["table.weight"].narrow(0, 0, 5).unsqueeze(0).expand({2, 5, 8});
   auto expected = torch::matmul(torch::cat({x * std::sqrt(8.0), table}, -1), weight.t());
   EXPECT_LT(max_diff(y, expected), 1e-5);
 }
@@ -63,6 +65,8 @@ TEST(PositionalEncoding, SinusoidsBeyondTheCachedTableStillWork) {
 }
 
 TEST(PositionalEncoding, UnknownKindIsAConfigError) {
-  EXPECT_THROW(PositionalEncoding(PositionalEncodingOptions{8, "rotary", "add", 10000.0, 16}), ConfigError);
-  EXPECT_THROW(PositionalEncoding(PositionalEncodingOptions{8, "learned", "mul", 10000.0, 16}), ConfigError);
+  EXPECT_THROW(PositionalEncoding(PositionalEncodingOptions{8, "rotary", "add", 10000.0, 16}),
+               ConfigError);
+  EXPECT_THROW(PositionalEncoding(PositionalEncodingOptions{8, "learned", "mul", 10000.0, 16}),
+               ConfigError);
 }

@@ -37,12 +37,14 @@ std::vector<Variant> variants() {
          c.positional_combine = "concat";
          c.attention = "general";
        }},
-      {"transformer_learned_add_dot", [](ModelConfig& c) {
+      {"transformer_learned_add_dot",
+       [](ModelConfig& c) {
          c.positional = "learned";
          c.attention = "dot";
          c.share_embeddings = false;
        }},
-      {"transformer_none_additive", [](ModelConfig& c) {
+      {"transformer_none_additive",
+       [](ModelConfig& c) {
          c.positional = "none";
          c.attention = "additive";
        }},
@@ -56,13 +58,15 @@ std::vector<Variant> variants() {
          c.share_embeddings = false;
        },
        19},
-      {"rnn_lstm_general_one_layer", [](ModelConfig& c) {
+      {"rnn_lstm_general_one_layer",
+       [](ModelConfig& c) {
          c.arch = "rnn";
          c.attention = "general";
          c.encoder_layers = 1;
          c.decoder_layers = 1;
        }},
-      {"rnn_gru_dot", [](ModelConfig& c) {
+      {"rnn_gru_dot",
+       [](ModelConfig& c) {
          c.arch = "rnn";
          c.rnn_cell = "gru";
          c.attention = "dot";
@@ -165,7 +169,8 @@ TEST_P(Seq2SeqVariants, SourcePaddingDoesNotChangeOutputs) {
     auto padded = torch::cat({alone, torch::full({1, 4}, kPadId, torch::kLong)}, 1);
     auto out_alone = model_->forward(alone, tgt[r].unsqueeze(0));
     EXPECT_LT(max_diff(out_alone[0], batched[r]), 1e-5) << "row " << r;
-    EXPECT_LT(max_diff(model_->forward(padded, tgt[r].unsqueeze(0)), out_alone), 1e-5) << "row " << r;
+    EXPECT_LT(max_diff(model_->forward(padded, tgt[r].unsqueeze(0)), out_alone), 1e-5)
+        << "row " << r;
   }
 }
 
@@ -175,10 +180,13 @@ TEST_P(Seq2SeqVariants, GradientsReachEveryParameter) {
   auto tgt = targets(3, 6);
   auto logits = model_->forward(src, tgt);
   ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{3, 6, GetParam().tgt_vocab}));
-  torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}), targets(3, 6).reshape({-1})).backward();
+  torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
+                                       targets(3, 6).reshape({-1}))
+      .backward();
   for (const auto& p : model_->named_parameters()) {
     ASSERT_TRUE(p.value().grad().defined()) << p.key() << " has no gradient";
-    EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key() << " has a zero gradient";
+    EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0)
+        << p.key() << " has a zero gradient";
   }
 }
 
@@ -246,7 +254,8 @@ TEST(TransformerCache, RowsOfOneSourceShareItsStaticState) {
   auto last = torch::full({12}, kBosId, torch::kLong);
   EXPECT_EQ(model->step(last, encoded, cache).sizes(), (std::vector<int64_t>{12, kTinyVocab}));
   // Hypotheses move within their sentence: nothing static is touched.
-  model->reorder(cache, encoded, torch::tensor({3, 3, 0, 1, 4, 5, 6, 7, 11, 8, 8, 8}, torch::kLong));
+  model->reorder(cache, encoded,
+                 torch::tensor({3, 3, 0, 1, 4, 5, 6, 7, 11, 8, 8, 8}, torch::kLong));
   EXPECT_EQ(cache.tensors.at(keys).data_ptr(), storage);
   // The first sentence finishes: the other two keep their one row each.
   model->reorder(cache, encoded, torch::arange(4, 12, torch::kLong));

@@ -23,12 +23,14 @@ std::pair<double, int> memorize(const ModelConfig& config, int max_steps) {
   src.select(1, len - 1).fill_(kEosId);
   src[4].narrow(0, 4, 3).fill_(kPadId);  // a shorter sentence
   src[4][3] = kEosId;
-  auto gold = src.flip(1).clone();       // reversed source, pads and EOS put back at the end
+  auto gold = src.flip(1).clone();  // reversed source, pads and EOS put back at the end
   gold.select(1, 0).copy_(src.select(1, len - 2));
-  auto tgt_out = torch::cat({src.narrow(1, 0, len - 1).flip(1), torch::full({rows, 1}, kEosId, torch::kLong)}, 1);
-  tgt_out[4] = torch::tensor({src[4][2].item<int64_t>(), src[4][1].item<int64_t>(), src[4][0].item<int64_t>(), kEosId,
-                              kPadId, kPadId, kPadId});
-  auto tgt_in = torch::cat({torch::full({rows, 1}, kBosId, torch::kLong), tgt_out.narrow(1, 0, len - 1)}, 1);
+  auto tgt_out = torch::cat(
+      {src.narrow(1, 0, len - 1).flip(1), torch::full({rows, 1}, kEosId, torch::kLong)}, 1);
+  tgt_out[4] = torch::tensor({src[4][2].item<int64_t>(), src[4][1].item<int64_t>(),
+                              src[4][0].item<int64_t>(), kEosId, kPadId, kPadId, kPadId});
+  auto tgt_in =
+      torch::cat({torch::full({rows, 1}, kBosId, torch::kLong), tgt_out.narrow(1, 0, len - 1)}, 1);
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(3e-3));
   double loss_value = 1e9;
   int step = 0;

@@ -56,8 +56,9 @@ TEST(Transformer, ParameterSummaryNamesTheGroups) {
   for (const char* part : {"embeddings", "encoder", "decoder"})
     EXPECT_NE(summary.find(part), std::string::npos) << summary;
   // d 32, ff 64, vocab 30, 2+2 layers, shared and tied: embedding 30*32 = 960;
-  // encoder layer: in_proj 32*96+96, out_proj 32*32+32, fc1 32*64+64, fc2 64*32+32, 2 norms 2*64 = 8544;
-  // decoder layer: 2 attentions 2*4224, feed-forward 4192, 3 norms 192 = 12832; final norms 64 each.
+  // encoder layer: in_proj 32*96+96, out_proj 32*32+32, fc1 32*64+64, fc2 64*32+32, 2 norms 2*64 =
+  // 8544; decoder layer: 2 attentions 2*4224, feed-forward 4192, 3 norms 192 = 12832; final norms
+  // 64 each.
   EXPECT_EQ(model->parameter_count(), 960 + (2 * 8544 + 64) + (2 * 12832 + 64));
 }
 

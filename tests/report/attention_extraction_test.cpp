@@ -27,8 +27,14 @@ nmt::ModelConfig tiny_config() {
 
 const std::vector<int64_t> kSrc = {5, 6, 7};
 const std::vector<int64_t> kTgt = {8, 9, 10, 11};
-const std::vector<std::string> kSrcPieces = {"\xE2\x96\x81" "a", "\xE2\x96\x81<", "b"};
-const std::vector<std::string> kTgtPieces = {"\xE2\x96\x81" "x", "y", "\xE2\x96\x81&", "z"};
+const std::vector<std::string> kSrcPieces = {
+    "\xE2\x96\x81"
+    "a",
+    "\xE2\x96\x81<", "b"};
+const std::vector<std::string> kTgtPieces = {
+    "\xE2\x96\x81"
+    "x",
+    "y", "\xE2\x96\x81&", "z"};
 
 void expect_rows_are_distributions(const Matrix& m) {
   for (int64_t r = 0; r < m.rows; ++r) {
@@ -53,10 +59,14 @@ class CrossOnlyModel : public nmt::Seq2SeqImpl {
   torch::Tensor forward(const torch::Tensor&, const torch::Tensor&) override { return {}; }
   nmt::EncoderOutput encode(const torch::Tensor&) override { return {}; }
   nmt::DecoderCache initial_cache(const nmt::EncoderOutput&) override { return {}; }
-  torch::Tensor step(const torch::Tensor&, const nmt::EncoderOutput&, nmt::DecoderCache&) override { return {}; }
-  nmt::AttentionMaps attention_maps(const torch::Tensor& src, const torch::Tensor& tgt_in) override {
+  torch::Tensor step(const torch::Tensor&, const nmt::EncoderOutput&, nmt::DecoderCache&) override {
+    return {};
+  }
+  nmt::AttentionMaps attention_maps(const torch::Tensor& src,
+                                    const torch::Tensor& tgt_in) override {
     nmt::AttentionMaps maps;
-    maps.cross.push_back(torch::full({1, 1, tgt_in.size(1), src.size(1)}, 1.0 / static_cast<double>(src.size(1))));
+    maps.cross.push_back(
+        torch::full({1, 1, tgt_in.size(1), src.size(1)}, 1.0 / static_cast<double>(src.size(1))));
     return maps;
   }
 };
@@ -66,14 +76,17 @@ class CrossOnlyModel : public nmt::Seq2SeqImpl {
 TEST(AttentionExtraction, CrossAttentionOfTheLastLayerAveragedOverHeads) {
   torch::manual_seed(1);
   auto model = nmt::make_model(tiny_config(), 20, 20);
-  const auto figures = attention_figures(*model, kSrc, kTgt, kSrcPieces, kTgtPieces, AttentionRequest{});
+  const auto figures =
+      attention_figures(*model, kSrc, kTgt, kSrcPieces, kTgtPieces, AttentionRequest{});
   ASSERT_EQ(figures.size(), 1u);
   const AttentionFigure& f = figures[0];
   EXPECT_EQ(f.title, "cross-attention \u00b7 layer 3/3 \u00b7 mean of 4 heads");
   EXPECT_EQ(f.weights.rows, 5);  // 4 pieces + </s>
   EXPECT_EQ(f.weights.cols, 4);  // 3 pieces + </s>
   EXPECT_EQ(f.row_labels.back(), "</s>");
-  EXPECT_EQ(f.col_labels, (std::vector<std::string>{"\xE2\x96\x81" "a", "\xE2\x96\x81<", "b", "</s>"}));
+  EXPECT_EQ(f.col_labels, (std::vector<std::string>{"\xE2\x96\x81"
+                                                    "a",
+                                                    "\xE2\x96\x81<", "b", "</s>"}));
   expect_rows_are_distributions(f.weights);
   EXPECT_TRUE(model->is_training());  // the training flag is restored
 }
@@ -111,7 +124,8 @@ TEST(AttentionExtraction, SelfAttentionMapsAreCausalOnTheDecoderSide) {
   EXPECT_EQ(dec.row_labels.front(), "<s>");
   ASSERT_EQ(dec.weights.rows, 5);
   for (int64_t r = 0; r < dec.weights.rows; ++r)
-    for (int64_t c = r + 1; c < dec.weights.cols; ++c) EXPECT_EQ(dec.weights.at(r, c), 0.0f) << r << "," << c;
+    for (int64_t c = r + 1; c < dec.weights.cols; ++c)
+      EXPECT_EQ(dec.weights.at(r, c), 0.0f) << r << "," << c;
   for (const auto& f : figures) expect_rows_are_distributions(f.weights);
 }
 
@@ -128,7 +142,8 @@ TEST(AttentionExtraction, RejectsLayersAndHeadsTheModelLacks) {
   }
   req.layer = 0;
   req.head = 5;
-  EXPECT_THROW(attention_figures(*model, kSrc, kTgt, kSrcPieces, kTgtPieces, req), nmt::ConfigError);
+  EXPECT_THROW(attention_figures(*model, kSrc, kTgt, kSrcPieces, kTgtPieces, req),
+               nmt::ConfigError);
 }
 
 TEST(AttentionExtraction, ModelWithoutSelfAttentionGetsANote) {
@@ -145,10 +160,12 @@ TEST(AttentionExtraction, ModelWithoutSelfAttentionGetsANote) {
 }
 
 TEST(PositionalTable, EqualsTheModelsSinusoids) {
-  const torch::Tensor model_table = nmt::PositionalEncodingImpl::sinusoids(0, 40, 32, 10000.0);  // [40, 32]
+  const torch::Tensor model_table =
+      nmt::PositionalEncodingImpl::sinusoids(0, 40, 32, 10000.0);  // [40, 32]
   const Matrix ours = sinusoidal_table(40, 32, 10000.0);
   const Matrix theirs = to_matrix(model_table);
   ASSERT_EQ(theirs.rows, 40);
   ASSERT_EQ(theirs.cols, 32);
-  for (size_t i = 0; i < ours.values.size(); ++i) EXPECT_NEAR(ours.values[i], theirs.values[i], 1e-5) << i;
+  for (size_t i = 0; i < ours.values.size(); ++i)
+    EXPECT_NEAR(ours.values[i], theirs.values[i], 1e-5) << i;
 }

@@ -19,11 +19,22 @@ namespace {
 AttentionFigure known_figure() {
   AttentionFigure f;
   f.title = "cross-attention \u00b7 layer 2/2 \u00b7 mean of 2 heads";
-  f.row_labels = {"\xE2\x96\x81" "Das", "\xE2\x96\x81" "Haus", "</s>"};
-  f.col_labels = {"\xE2\x96\x81" "The", "\xE2\x96\x81" "house", "\xE2\x96\x81<", "</s>"};
+  f.row_labels = {
+      "\xE2\x96\x81"
+      "Das",
+      "\xE2\x96\x81"
+      "Haus",
+      "</s>"};
+  f.col_labels = {
+      "\xE2\x96\x81"
+      "The",
+      "\xE2\x96\x81"
+      "house",
+      "\xE2\x96\x81<", "</s>"};
   f.row_axis = "translation";
   f.col_axis = "source";
-  f.weights = Matrix::from_rows({{1.0f, 0.0f, 0.0f, 0.0f}, {0.0f, 0.5f, 0.5f, 0.0f}, {0.0f, 0.0f, 0.0f, 1.0f}});
+  f.weights = Matrix::from_rows(
+      {{1.0f, 0.0f, 0.0f, 0.0f}, {0.0f, 0.5f, 0.5f, 0.0f}, {0.0f, 0.0f, 0.0f, 1.0f}});
   return f;
 }
 
@@ -49,15 +60,25 @@ TEST(AttentionPage, SvgHasTheCellsLabelsAndColourScaleOfA3x4Matrix) {
   for (int i = 0; i < 12; ++i) {
     const std::string fill = attr(cells[i], "fill");
     if (i == 5 || i == 6)  // the middle of the palette within 2/255 per channel
-      EXPECT_TRUE(fill == "#21918c" || fill == "#21908d" || fill == "#21918d" || fill == "#20918c") << fill;
+      EXPECT_TRUE(fill == "#21918c" || fill == "#21908d" || fill == "#21918d" || fill == "#20918c")
+          << fill;
     else
       EXPECT_EQ(fill, want[i]) << "cell " << i;
   }
-  const auto rows = find_all(between(svg, "<g class=\"row-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
-  const auto cols = find_all(between(svg, "<g class=\"col-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
-  EXPECT_EQ(rows, (std::vector<std::string>{"\xE2\x96\x81" "Das", "\xE2\x96\x81" "Haus", "&lt;/s&gt;"}));
-  EXPECT_EQ(cols, (std::vector<std::string>{"\xE2\x96\x81" "The", "\xE2\x96\x81" "house", "\xE2\x96\x81&lt;",
+  const auto rows =
+      find_all(between(svg, "<g class=\"row-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const auto cols =
+      find_all(between(svg, "<g class=\"col-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  EXPECT_EQ(rows, (std::vector<std::string>{"\xE2\x96\x81"
+                                            "Das",
+                                            "\xE2\x96\x81"
+                                            "Haus",
                                             "&lt;/s&gt;"}));
+  EXPECT_EQ(cols, (std::vector<std::string>{"\xE2\x96\x81"
+                                            "The",
+                                            "\xE2\x96\x81"
+                                            "house",
+                                            "\xE2\x96\x81&lt;", "&lt;/s&gt;"}));
   // The colour-scale legend runs from 0 to 1 and says what it measures.
   const std::string legend = between(svg, "<g class=\"legend\">", "</g>");
   const auto ticks = find_all(legend, "<text[^>]*>([^<]*)</text>", 1);
@@ -95,8 +116,9 @@ TEST(AttentionPage, FiguresGetUniqueIdsOnOnePage) {
 TEST(Browser, AttentionSvgAndHtmlOpenWithoutErrors) {
   NMT_REQUIRE_CHROMIUM();
   nmt::test::TempDir dir;
-  for (const auto& [name, text] : {std::pair<std::string, std::string>{"a.svg", attention_svg(one_sentence())},
-                                   {"a.html", attention_html(one_sentence(), "attention")}}) {
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"a.svg", attention_svg(one_sentence())},
+        {"a.html", attention_html(one_sentence(), "attention")}}) {
     nmt::test::write_file(dir / name, text);
     const auto r = nmt::test::run_chromium(dir / name);
     ASSERT_EQ(r.exit_code, 0) << r.log;

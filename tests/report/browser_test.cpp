@@ -36,7 +36,8 @@ TEST(Browser, HeatmapSvgOpensWithoutErrors) {
   o.col_labels = data.examples[1].cross_attention.col_labels;
   o.show_values = true;
   TempDir dir;
-  nmt::test::write_file(dir / "heatmap.svg", svg_heatmap(data.examples[1].cross_attention.weights, o));
+  nmt::test::write_file(dir / "heatmap.svg",
+                        svg_heatmap(data.examples[1].cross_attention.weights, o));
   expect_opens_cleanly(dir / "heatmap.svg");
 }
 
@@ -44,9 +45,11 @@ TEST(Browser, HeatmapSvgOpensWithoutErrors) {
 TEST(Browser, DetectsBrokenDocuments) {
   NMT_REQUIRE_CHROMIUM();
   TempDir dir;
-  nmt::test::write_file(dir / "bad.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>a < b</text></svg>");
+  nmt::test::write_file(dir / "bad.svg",
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>a < b</text></svg>");
   EXPECT_NE(nmt::test::run_chromium(dir / "bad.svg").dom.find("parsererror"), std::string::npos);
-  nmt::test::write_file(dir / "bad.html", "<!DOCTYPE html><title>t</title><script>no_such_function();</script>");
+  nmt::test::write_file(dir / "bad.html",
+                        "<!DOCTYPE html><title>t</title><script>no_such_function();</script>");
   EXPECT_NE(nmt::test::console_errors(nmt::test::run_chromium(dir / "bad.html").log), "");
 }
 

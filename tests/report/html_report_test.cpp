@@ -23,7 +23,8 @@ TEST(HtmlReport, ShowsTheBestScoresWithSignatures) {
   const std::string html = html_report(nmt::test::synthetic_report_data());
   EXPECT_NE(html.find("best (step 2000)"), std::string::npos);
   EXPECT_NE(html.find("last (step 3000)"), std::string::npos);
-  EXPECT_NE(html.find("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0"), std::string::npos);
+  EXPECT_NE(html.find("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0"),
+            std::string::npos);
   EXPECT_NE(html.find(">31.20<"), std::string::npos);  // BLEU with two decimals
 }
 
@@ -78,8 +79,8 @@ TEST(HtmlReport, BestCriterionFollowsTheConfig) {
 TEST(HtmlReport, LearningCurvesCoverLossScoresLrAndSpeed) {
   const auto charts = learning_curve_charts(nmt::test::synthetic_report_data().events);
   ASSERT_EQ(charts.size(), 5u);
-  EXPECT_TRUE(charts[0].options.log_y);          // loss
-  ASSERT_EQ(charts[0].series.size(), 2u);        // train + valid
+  EXPECT_TRUE(charts[0].options.log_y);    // loss
+  ASSERT_EQ(charts[0].series.size(), 2u);  // train + valid
   EXPECT_EQ(charts[0].series[1].points.size(), 3u);
   EXPECT_EQ(charts[2].series[0].name, "BLEU");
   EXPECT_EQ(charts[3].series[0].points.size(), 30u);  // lr at every train event

@@ -6,7 +6,8 @@
 using namespace nmt::report;
 
 TEST(Markup, EscapesXmlSpecialCharacters) {
-  EXPECT_EQ(escape_xml("a & b < c > d \"e\" 'f'"), "a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;");
+  EXPECT_EQ(escape_xml("a & b < c > d \"e\" 'f'"),
+            "a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;");
 }
 
 TEST(Markup, KeepsSentencePiecePiecesReadable) {
@@ -18,12 +19,15 @@ TEST(Markup, KeepsSentencePiecePiecesReadable) {
 
 TEST(Markup, ReplacesInvalidUtf8AndControlCharacters) {
   const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(escape_xml(std::string("a\x01" "b")), "a" + fffd + "b");
-  EXPECT_EQ(escape_xml(std::string("\xC3")), fffd);                   // truncated sequence
-  EXPECT_EQ(escape_xml(std::string("\xC0\xAF")), fffd + fffd);        // overlong '/'
+  EXPECT_EQ(escape_xml(std::string("a\x01"
+                                   "b")),
+            "a" + fffd + "b");
+  EXPECT_EQ(escape_xml(std::string("\xC3")), fffd);                        // truncated sequence
+  EXPECT_EQ(escape_xml(std::string("\xC0\xAF")), fffd + fffd);             // overlong '/'
   EXPECT_EQ(escape_xml(std::string("\xED\xA0\x80")), fffd + fffd + fffd);  // surrogate
   EXPECT_EQ(escape_xml("tab\tnewline\n"), "tab\tnewline\n");
-  EXPECT_EQ(escape_xml("\xE4\xB8\xAD\xF0\x9F\x98\x80"), "\xE4\xB8\xAD\xF0\x9F\x98\x80");  // 中😀 kept
+  EXPECT_EQ(escape_xml("\xE4\xB8\xAD\xF0\x9F\x98\x80"),
+            "\xE4\xB8\xAD\xF0\x9F\x98\x80");  // 中😀 kept
 }
 
 TEST(Markup, FormatsCoordinatesCompactly) {
@@ -35,13 +39,19 @@ TEST(Markup, FormatsCoordinatesCompactly) {
 }
 
 TEST(Markup, MeasuresWideCharactersAsOneEm) {
-  EXPECT_EQ(utf8_length("\xE2\x96\x81" "ab"), 3u);
+  EXPECT_EQ(utf8_length("\xE2\x96\x81"
+                        "ab"),
+            3u);
   EXPECT_DOUBLE_EQ(text_width("abcd", 10), 24.0);
   EXPECT_DOUBLE_EQ(text_width("\xE4\xB8\xAD\xE6\x96\x87", 10), 20.0);  // 中文
 }
 
 TEST(Markup, TruncatesOnCodePointBoundaries) {
   EXPECT_EQ(truncate_utf8("short", 10), "short");
-  EXPECT_EQ(truncate_utf8("\xE2\x96\x81" "abcdef", 4), "\xE2\x96\x81" "ab\xE2\x80\xA6");
+  EXPECT_EQ(truncate_utf8("\xE2\x96\x81"
+                          "abcdef",
+                          4),
+            "\xE2\x96\x81"
+            "ab\xE2\x80\xA6");
   EXPECT_EQ(utf8_length(truncate_utf8("\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD", 3)), 3u);
 }

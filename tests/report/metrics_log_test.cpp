@@ -36,7 +36,8 @@ TEST(MetricsLog, ReadsAFileAndSkipsAHalfWrittenLastLine) {
 
 TEST(MetricsLog, MalformedLineNamesFileAndLine) {
   TempDir dir;
-  write_file(dir / "m.jsonl", "{\"event\":\"train\",\"step\":1}\n{oops\n{\"event\":\"train\",\"step\":2}\n");
+  write_file(dir / "m.jsonl",
+             "{\"event\":\"train\",\"step\":1}\n{oops\n{\"event\":\"train\",\"step\":2}\n");
   try {
     read_metrics_log(dir / "m.jsonl");
     FAIL() << "no DataError";

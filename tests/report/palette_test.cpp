@@ -10,7 +10,8 @@ using namespace nmt::report;
 namespace {
 Rgb parse(const std::string& hex) {
   const long v = std::strtol(hex.c_str() + 1, nullptr, 16);
-  return Rgb{static_cast<uint8_t>(v >> 16), static_cast<uint8_t>((v >> 8) & 255), static_cast<uint8_t>(v & 255)};
+  return Rgb{static_cast<uint8_t>(v >> 16), static_cast<uint8_t>((v >> 8) & 255),
+             static_cast<uint8_t>(v & 255)};
 }
 }  // namespace
 

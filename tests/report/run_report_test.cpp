@@ -43,12 +43,14 @@ TEST(RunReport, FillsEverySectionFromATinyRun) {
     pieces.push_back("</s>");
     EXPECT_EQ(ex.cross_attention.col_labels, pieces);
     EXPECT_EQ(ex.cross_attention.weights.cols, static_cast<int64_t>(pieces.size()));
-    EXPECT_EQ(ex.cross_attention.weights.rows, static_cast<int64_t>(ex.cross_attention.row_labels.size()));
+    EXPECT_EQ(ex.cross_attention.weights.rows,
+              static_cast<int64_t>(ex.cross_attention.row_labels.size()));
     EXPECT_EQ(ex.cross_attention.row_labels.back(), "</s>");
     EXPECT_NE(ex.cross_attention.title.find("layer 2/2"), std::string::npos);
     for (int64_t r = 0; r < ex.cross_attention.weights.rows; ++r) {
       double sum = 0;
-      for (int64_t c = 0; c < ex.cross_attention.weights.cols; ++c) sum += ex.cross_attention.weights.at(r, c);
+      for (int64_t c = 0; c < ex.cross_attention.weights.cols; ++c)
+        sum += ex.cross_attention.weights.at(r, c);
       EXPECT_NEAR(sum, 1.0, 1e-4);
     }
   }
@@ -91,10 +93,12 @@ TEST(RunReport, MissingPiecesBecomeNotesNotErrors) {
   EXPECT_GT(no_vocab.parameter_count, 0);  // the model alone still gives its size
   EXPECT_TRUE(no_vocab.examples.empty());
   ASSERT_FALSE(no_vocab.notes.empty());
-  EXPECT_NE(no_vocab.notes.back().find("no vocabulary"), std::string::npos) << no_vocab.notes.back();
+  EXPECT_NE(no_vocab.notes.back().find("no vocabulary"), std::string::npos)
+      << no_vocab.notes.back();
 
   TempDir bare;
-  nmt::test::write_tiny_run(bare.path, {"transformer", "sinusoidal", /*metrics=*/false, /*checkpoint=*/false});
+  nmt::test::write_tiny_run(bare.path,
+                            {"transformer", "sinusoidal", /*metrics=*/false, /*checkpoint=*/false});
   const ReportData d = collect_report_data(bare.path);
   EXPECT_EQ(d.parameter_count, 0);
   EXPECT_TRUE(d.positional.has_value());  // sinusoids need only the config

@@ -19,24 +19,37 @@ namespace {
 
 // Values chosen so each cell's colour is a known matplotlib viridis value (min 0, max 1).
 Matrix known_3x4() {
-  return Matrix::from_rows({{0.0f, 0.25f, 0.5f, 0.75f}, {1.0f, 0.1f, 0.2f, 0.3f}, {0.4f, 0.6f, 0.7f, 0.9f}});
+  return Matrix::from_rows(
+      {{0.0f, 0.25f, 0.5f, 0.75f}, {1.0f, 0.1f, 0.2f, 0.3f}, {0.4f, 0.6f, 0.7f, 0.9f}});
 }
 // matplotlib.cm.viridis at the values above, row-major.
 const char* kExpectedFill[12] = {"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#482475",
                                  "#414487", "#355f8d", "#2a788e", "#22a884", "#44bf70", "#bddf26"};
 
 int channel_distance(const std::string& a, const std::string& b) {
-  const long x = std::strtol(a.c_str() + 1, nullptr, 16), y = std::strtol(b.c_str() + 1, nullptr, 16);
+  const long x = std::strtol(a.c_str() + 1, nullptr, 16),
+             y = std::strtol(b.c_str() + 1, nullptr, 16);
   int d = 0;
-  for (int shift : {16, 8, 0}) d = std::max(d, static_cast<int>(std::labs(((x >> shift) & 255) - ((y >> shift) & 255))));
+  for (int shift : {16, 8, 0})
+    d = std::max(d, static_cast<int>(std::labs(((x >> shift) & 255) - ((y >> shift) & 255))));
   return d;
 }
 
 HeatmapOptions labelled() {
   HeatmapOptions o;
   o.title = "Cross-attention";
-  o.row_labels = {"\xE2\x96\x81" "Das", "\xE2\x96\x81" "Haus", "</s>"};
-  o.col_labels = {"\xE2\x96\x81" "The", "\xE2\x96\x81" "house", "\xE2\x96\x81<", "</s>"};
+  o.row_labels = {
+      "\xE2\x96\x81"
+      "Das",
+      "\xE2\x96\x81"
+      "Haus",
+      "</s>"};
+  o.col_labels = {
+      "\xE2\x96\x81"
+      "The",
+      "\xE2\x96\x81"
+      "house",
+      "\xE2\x96\x81<", "</s>"};
   o.value_label = "attention weight";
   return o;
 }
@@ -58,7 +71,8 @@ TEST(SvgHeatmap, DrawsOneCellPerEntryWithPaletteColours) {
       if (r * 4 + c == 0 || r * 4 + c == 4)
         EXPECT_EQ(fill, kExpectedFill[r * 4 + c]);
       else
-        EXPECT_LE(channel_distance(fill, kExpectedFill[r * 4 + c]), 2) << fill << " vs " << kExpectedFill[r * 4 + c];
+        EXPECT_LE(channel_distance(fill, kExpectedFill[r * 4 + c]), 2)
+            << fill << " vs " << kExpectedFill[r * 4 + c];
       EXPECT_DOUBLE_EQ(std::stod(attr(cell, "x")), L.cells_x + c * o.cell_width);
       EXPECT_DOUBLE_EQ(std::stod(attr(cell, "y")), L.cells_y + r * o.cell_height);
       EXPECT_EQ(attr(cell, "width"), "22");
@@ -70,7 +84,8 @@ TEST(SvgHeatmap, ExplicitRangeClampsColours) {
   o.vmin = 0.0f;
   o.vmax = 0.5f;
   const std::string svg = svg_heatmap(known_3x4(), o);
-  const auto fills = find_all(between(svg, "<g class=\"cells\">", "</g>"), "fill=\"(#[0-9a-f]{6})\"", 1);
+  const auto fills =
+      find_all(between(svg, "<g class=\"cells\">", "</g>"), "fill=\"(#[0-9a-f]{6})\"", 1);
   ASSERT_EQ(fills.size(), 12u);
   EXPECT_EQ(fills[2], "#fde725");  // 0.5 is the top of the range
   EXPECT_EQ(fills[4], "#fde725");  // 1.0 is clamped to it
@@ -79,10 +94,22 @@ TEST(SvgHeatmap, ExplicitRangeClampsColours) {
 
 TEST(SvgHeatmap, LabelsRowsAndColumnsWithEscapedPieces) {
   const std::string svg = svg_heatmap(known_3x4(), labelled());
-  const auto rows = find_all(between(svg, "<g class=\"row-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
-  const auto cols = find_all(between(svg, "<g class=\"col-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
-  const std::vector<std::string> want_rows = {"\xE2\x96\x81" "Das", "\xE2\x96\x81" "Haus", "&lt;/s&gt;"};
-  const std::vector<std::string> want_cols = {"\xE2\x96\x81" "The", "\xE2\x96\x81" "house", "\xE2\x96\x81&lt;", "&lt;/s&gt;"};
+  const auto rows =
+      find_all(between(svg, "<g class=\"row-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const auto cols =
+      find_all(between(svg, "<g class=\"col-labels\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const std::vector<std::string> want_rows = {
+      "\xE2\x96\x81"
+      "Das",
+      "\xE2\x96\x81"
+      "Haus",
+      "&lt;/s&gt;"};
+  const std::vector<std::string> want_cols = {
+      "\xE2\x96\x81"
+      "The",
+      "\xE2\x96\x81"
+      "house",
+      "\xE2\x96\x81&lt;", "&lt;/s&gt;"};
   EXPECT_EQ(rows, want_rows);
   EXPECT_EQ(cols, want_cols);
   // Column labels are rotated so long pieces do not collide.
@@ -95,11 +122,12 @@ TEST(SvgHeatmap, LabelsRowsAndColumnsWithEscapedPieces) {
 
 TEST(SvgHeatmap, LegendShowsTheColourScale) {
   const std::string svg = svg_heatmap(known_3x4(), labelled());
-  const std::string grad = between(svg, "<linearGradient id=\"heatmap-scale\"", "</linearGradient>");
+  const std::string grad =
+      between(svg, "<linearGradient id=\"heatmap-scale\"", "</linearGradient>");
   const auto stops = find_all(grad, "stop-color=\"(#[0-9a-f]{6})\"", 1);
   ASSERT_GE(stops.size(), 2u);
-  EXPECT_EQ(stops.front(), "#440154");  // bottom of the bar = minimum
-  EXPECT_EQ(stops.back(), "#fde725");   // top = maximum
+  EXPECT_EQ(stops.front(), "#440154");                  // bottom of the bar = minimum
+  EXPECT_EQ(stops.back(), "#fde725");                   // top = maximum
   EXPECT_NE(grad.find("y1=\"1\""), std::string::npos);  // the gradient runs upwards
   const std::string legend = between(svg, "<g class=\"legend\">", "</g>");
   EXPECT_NE(legend.find("fill=\"url(#heatmap-scale)\""), std::string::npos);
@@ -119,7 +147,10 @@ TEST(SvgHeatmap, PrintsValuesAndTooltipsWhenAsked) {
   o.show_values = true;
   const std::string svg = svg_heatmap(known_3x4(), o);
   EXPECT_NE(svg.find(">0.75</text>"), std::string::npos);
-  EXPECT_NE(svg.find("<title>\xE2\x96\x81" "Das / \xE2\x96\x81" "house: 0.25</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>\xE2\x96\x81"
+                     "Das / \xE2\x96\x81"
+                     "house: 0.25</title>"),
+            std::string::npos);
   // Dark cells get white text, bright ones black.
   EXPECT_NE(svg.find("fill=\"#ffffff\">0</text>"), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#000000\">1</text>"), std::string::npos);
@@ -160,7 +191,8 @@ TEST(PngImage, Base64MatchesRfc4648Vectors) {
 }
 
 TEST(PngImage, EncodesHeaderAndPixels) {
-  const std::vector<Rgb> pixels = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+  const std::vector<Rgb> pixels = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255},
+                                   {1, 2, 3},   {4, 5, 6},   {7, 8, 9}};
   const std::string png = encode_png(3, 2, pixels);
   ASSERT_GT(png.size(), 33u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
@@ -170,13 +202,17 @@ TEST(PngImage, EncodesHeaderAndPixels) {
   // Inflate IDAT: two scanlines of filter byte 0 + RGB.
   const auto idat = png.find("IDAT");
   ASSERT_NE(idat, std::string::npos);
-  const uint32_t len = (static_cast<unsigned char>(png[idat - 4]) << 24) | (static_cast<unsigned char>(png[idat - 3]) << 16) |
-                       (static_cast<unsigned char>(png[idat - 2]) << 8) | static_cast<unsigned char>(png[idat - 1]);
+  const uint32_t len = (static_cast<unsigned char>(png[idat - 4]) << 24) |
+                       (static_cast<unsigned char>(png[idat - 3]) << 16) |
+                       (static_cast<unsigned char>(png[idat - 2]) << 8) |
+                       static_cast<unsigned char>(png[idat - 1]);
   std::string raw(2 * (1 + 9), '\0');
   uLongf raw_len = raw.size();
   ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(raw.data()), &raw_len,
-                       reinterpret_cast<const Bytef*>(png.data() + idat + 4), len), Z_OK);
-  EXPECT_EQ(raw, std::string("\0\xff\0\0\0\xff\0\0\0\xff\0\x01\x02\x03\x04\x05\x06\x07\x08\x09", 20));
+                       reinterpret_cast<const Bytef*>(png.data() + idat + 4), len),
+            Z_OK);
+  EXPECT_EQ(raw,
+            std::string("\0\xff\0\0\0\xff\0\0\0\xff\0\x01\x02\x03\x04\x05\x06\x07\x08\x09", 20));
   EXPECT_EQ(png.substr(png.size() - 8, 4), "IEND");
   EXPECT_THROW(encode_png(2, 2, pixels), std::invalid_argument);
 }

@@ -51,14 +51,16 @@ TEST(SvgLineChart, PlacesPointsOnTheAxes) {
 TEST(SvgLineChart, DrawsAxesWithNiceTicks) {
   Series s{"train", {{0, 0}, {50, 5}, {100, 10}}};
   const std::string svg = svg_line_chart({s}, options());
-  const auto x_labels = find_all(between(svg, "<g class=\"x-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
-  const auto y_labels = find_all(between(svg, "<g class=\"y-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const auto x_labels =
+      find_all(between(svg, "<g class=\"x-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const auto y_labels =
+      find_all(between(svg, "<g class=\"y-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
   const std::vector<std::string> want_x = {"0", "20", "40", "60", "80", "100", "step"};
   const std::vector<std::string> want_y = {"0", "2", "4", "6", "8", "10", "loss"};
   EXPECT_EQ(x_labels, want_x);
   EXPECT_EQ(y_labels, want_y);
   // Tick 50 would be at x=270; tick 40 is at 60 + 0.4 * 420 = 228.
-  EXPECT_NE(svg.find("<text x=\"228\" y=\"" ), std::string::npos);
+  EXPECT_NE(svg.find("<text x=\"228\" y=\""), std::string::npos);
   // y tick 4 at 260 - 0.4 * 220 = 172.
   EXPECT_NE(svg.find("y=\"172\" dominant-baseline=\"central\">4</text>"), std::string::npos);
 }
@@ -74,7 +76,8 @@ TEST(SvgLineChart, LogScaleSpacesDecadesEvenly) {
   EXPECT_DOUBLE_EQ(pts[1].second, 150);  // 10 is halfway between 1 and 100
   EXPECT_DOUBLE_EQ(pts[2].second, 40);
   EXPECT_NE(svg.find("loss (log scale)"), std::string::npos);
-  const auto y_labels = find_all(between(svg, "<g class=\"y-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
+  const auto y_labels =
+      find_all(between(svg, "<g class=\"y-axis\"", "</g>"), "<text[^>]*>([^<]*)</text>", 1);
   const std::vector<std::string> want = {"1", "10", "100", "loss (log scale)"};
   EXPECT_EQ(y_labels, want);
 }

@@ -8,16 +8,19 @@
 namespace nmt::test {
 
 // Every match of `pattern` in `text` (whole match, or capture group `group`).
-inline std::vector<std::string> find_all(const std::string& text, const std::string& pattern, int group = 0) {
+inline std::vector<std::string> find_all(const std::string& text, const std::string& pattern,
+                                         int group = 0) {
   std::vector<std::string> out;
   const std::regex re(pattern);
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+       ++it)
     out.push_back((*it)[group].str());
   return out;
 }
 
 // The text between the first `open` and the next `close` after it ("" when absent).
-inline std::string between(const std::string& text, const std::string& open, const std::string& close) {
+inline std::string between(const std::string& text, const std::string& open,
+                           const std::string& close) {
   const auto a = text.find(open);
   if (a == std::string::npos) return "";
   const auto b = text.find(close, a + open.size());
@@ -34,7 +37,8 @@ inline std::string attr(const std::string& element, const std::string& name) {
 
 inline size_t count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size())) ++n;
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size()))
+    ++n;
   return n;
 }
 

@@ -22,18 +22,20 @@ inline std::string synthetic_metrics_jsonl() {
     const double loss = 2.0 + 6.0 * std::exp(-step / 700.0);
     const double lr = 0.003 * std::min(step / 500.0, std::sqrt(500.0 / step));
     char line[512];
-    std::snprintf(line, sizeof line,
-                  "{\"event\":\"train\",\"step\":%d,\"epoch\":%d,\"loss\":%.4f,\"ppl\":%.3f,\"lr\":%.6g,"
-                  "\"tgt_tokens_per_s\":%.1f,\"elapsed_s\":%.1f}\n",
-                  step, 1 + step / 1200, loss, std::exp(loss), lr, 5000.0 + 40.0 * (i % 5), step * 0.21);
+    std::snprintf(
+        line, sizeof line,
+        "{\"event\":\"train\",\"step\":%d,\"epoch\":%d,\"loss\":%.4f,\"ppl\":%.3f,\"lr\":%.6g,"
+        "\"tgt_tokens_per_s\":%.1f,\"elapsed_s\":%.1f}\n",
+        step, 1 + step / 1200, loss, std::exp(loss), lr, 5000.0 + 40.0 * (i % 5), step * 0.21);
     out += line;
     if (step % 1000 == 0) {
       const double bleu = step == 2000 ? 31.2 : step == 1000 ? 22.5 : 30.9;
-      std::snprintf(line, sizeof line,
-                    "{\"event\":\"valid\",\"step\":%d,\"loss\":%.3f,\"ppl\":%.3f,\"bleu\":%.1f,\"chrf\":%.1f,"
-                    "\"signature\":\"nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0\","
-                    "\"chrf_signature\":\"nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0\"}\n",
-                    step, loss + 0.3, std::exp(loss + 0.3), bleu, bleu + 27.0);
+      std::snprintf(
+          line, sizeof line,
+          "{\"event\":\"valid\",\"step\":%d,\"loss\":%.3f,\"ppl\":%.3f,\"bleu\":%.1f,\"chrf\":%.1f,"
+          "\"signature\":\"nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0\","
+          "\"chrf_signature\":\"nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.4.0\"}\n",
+          step, loss + 0.3, std::exp(loss + 0.3), bleu, bleu + 27.0);
       out += line;
     }
   }
@@ -68,9 +70,29 @@ inline report::ReportData synthetic_report_data() {
   d.best_checkpoint = "runs/synthetic-run/checkpoints/best.pt";
   const std::vector<std::vector<std::string>> pairs[] = {
       {{"\xE2\x96\x81The", "\xE2\x96\x81house", "\xE2\x96\x81is", "\xE2\x96\x81small", ".", "</s>"},
-       {"\xE2\x96\x81" "Das", "\xE2\x96\x81" "Haus", "\xE2\x96\x81ist", "\xE2\x96\x81klein", ".", "</s>"}},
-      {{"\xE2\x96\x81" "a", "\xE2\x96\x81<", "\xE2\x96\x81" "b", "\xE2\x96\x81&", "\xE2\x96\x81" "c", "</s>"},
-       {"\xE2\x96\x81" "a", "\xE2\x96\x81<", "\xE2\x96\x81" "b", "\xE2\x96\x81und", "\xE2\x96\x81" "c", "</s>"}},
+       {"\xE2\x96\x81"
+        "Das",
+        "\xE2\x96\x81"
+        "Haus",
+        "\xE2\x96\x81ist", "\xE2\x96\x81klein", ".", "</s>"}},
+      {{"\xE2\x96\x81"
+        "a",
+        "\xE2\x96\x81<",
+        "\xE2\x96\x81"
+        "b",
+        "\xE2\x96\x81&",
+        "\xE2\x96\x81"
+        "c",
+        "</s>"},
+       {"\xE2\x96\x81"
+        "a",
+        "\xE2\x96\x81<",
+        "\xE2\x96\x81"
+        "b",
+        "\xE2\x96\x81und",
+        "\xE2\x96\x81"
+        "c",
+        "</s>"}},
   };
   for (const auto& p : pairs) {
     report::ReportExample ex;
@@ -83,7 +105,8 @@ inline report::ReportData synthetic_report_data() {
     f.row_labels = p[1];
     f.row_axis = "translation";
     f.col_axis = "source";
-    f.weights = report::Matrix(static_cast<int64_t>(f.row_labels.size()), static_cast<int64_t>(f.col_labels.size()));
+    f.weights = report::Matrix(static_cast<int64_t>(f.row_labels.size()),
+                               static_cast<int64_t>(f.col_labels.size()));
     // Mostly diagonal, rows summing to 1.
     for (int64_t r = 0; r < f.weights.rows; ++r)
       for (int64_t c = 0; c < f.weights.cols; ++c)

@@ -91,8 +91,10 @@ TEST_F(ServeCli, AnswersEqualNmtTranslateAloneInAListAndFromConcurrentClients) {
   for (size_t k = 0; k < src_.size(); ++k)
     clients.emplace_back([&, k] {
       auto r = post(port, json{{"q", src_[k]}}.dump());
-      if (r && r->status == 200) got[k] = json::parse(r->body)["translatedText"];
-      else got[k] = "<failed>";
+      if (r && r->status == 200)
+        got[k] = json::parse(r->body)["translatedText"];
+      else
+        got[k] = "<failed>";
     });
   for (auto& t : clients) t.join();
   EXPECT_EQ(got, expected_);
@@ -191,12 +193,12 @@ TEST_F(ServeCli, ThePageTranslatesInHeadlessChromium) {
   browser.open("http://127.0.0.1:" + std::to_string(server->port()) + "/");
   browser.type_into("source", src_[2]);
   browser.click("translate");
-  const std::string shown = browser.wait_for_text(
-      "document.getElementById('result').textContent", std::chrono::seconds(60));
+  const std::string shown = browser.wait_for_text("document.getElementById('result').textContent",
+                                                  std::chrono::seconds(60));
   EXPECT_EQ(shown, expected_[2]);
-  EXPECT_NE(browser.eval("document.getElementById('timing').textContent").get<std::string>().find(
-                " ms"),
-            std::string::npos);
+  EXPECT_NE(
+      browser.eval("document.getElementById('timing').textContent").get<std::string>().find(" ms"),
+      std::string::npos);
   EXPECT_EQ(browser.console_messages(), "");
   const std::string png = browser.screenshot();
   EXPECT_GT(png.size(), 8000u);

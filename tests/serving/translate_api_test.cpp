@@ -103,8 +103,8 @@ TEST(TranslateApi, TheAnswerHasTheShapeOfQ) {
   reply.lines[0].hypotheses[0].score = -1.5;
   reply.lines[1].texts = {""};
   reply.lines[1].hypotheses.resize(1);
-  auto list = parse_translate_request(R"({"q": ["one", ""], "scores": true})",
-                                      nmt::DecodeConfig{}, {});
+  auto list =
+      parse_translate_request(R"({"q": ["one", ""], "scores": true})", nmt::DecodeConfig{}, {});
   const auto a = nmt::serving::translate_answer(list, reply);
   EXPECT_EQ(a["translatedText"], nlohmann::json::array({"eins", ""}));
   EXPECT_EQ(a["scores"][0], -1.5);

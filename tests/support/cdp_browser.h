@@ -29,12 +29,19 @@ class CdpBrowser {
     int to_child[2], from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) throw std::runtime_error("pipe failed");
     const std::string profile_arg = "--user-data-dir=" + profile_.path;
-    std::vector<std::string> args = {kChromium, "--headless", "--no-sandbox", "--disable-gpu",
-                                     "--disable-quic", "--no-first-run",
+    std::vector<std::string> args = {kChromium,
+                                     "--headless",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--disable-quic",
+                                     "--no-first-run",
                                      "--disable-background-networking",
-                                     "--disable-component-update", "--disable-sync",
-                                     "--remote-debugging-pipe", "--window-size=1100,800",
-                                     profile_arg, "about:blank"};
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--remote-debugging-pipe",
+                                     "--window-size=1100,800",
+                                     profile_arg,
+                                     "about:blank"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -102,8 +109,8 @@ class CdpBrowser {
   // Opens `url` in a new tab, attaches to it and waits for its load event.
   void open(const std::string& url) {
     const auto target = call("Target.createTarget", {{"url", "about:blank"}}, true);
-    const auto attached = call("Target.attachToTarget",
-                               {{"targetId", target["targetId"]}, {"flatten", true}}, true);
+    const auto attached =
+        call("Target.attachToTarget", {{"targetId", target["targetId"]}, {"flatten", true}}, true);
     session_ = attached["sessionId"].get<std::string>();
     call("Page.enable");
     call("Runtime.enable");
@@ -114,9 +121,9 @@ class CdpBrowser {
 
   // The value of a JavaScript expression (awaited when it is a promise).
   nlohmann::json eval(const std::string& expression) {
-    const auto r = call("Runtime.evaluate", {{"expression", expression},
-                                             {"returnByValue", true},
-                                             {"awaitPromise", true}});
+    const auto r =
+        call("Runtime.evaluate",
+             {{"expression", expression}, {"returnByValue", true}, {"awaitPromise", true}});
     if (r.contains("exceptionDetails"))
       throw std::runtime_error("JavaScript threw: " + r["exceptionDetails"].dump());
     return r["result"].value("value", nlohmann::json());
@@ -130,8 +137,9 @@ class CdpBrowser {
 
   // A left click with the mouse at the centre of the element with this id.
   void click(const std::string& id) {
-    const auto xy = eval("(() => { const r = document.getElementById(" + nlohmann::json(id).dump() +
-                         ").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+    const auto xy =
+        eval("(() => { const r = document.getElementById(" + nlohmann::json(id).dump() +
+             ").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
     for (const char* type : {"mouseMoved", "mousePressed", "mouseReleased"}) {
       nlohmann::json p = {{"type", type}, {"x", xy[0]}, {"y", xy[1]}};
       if (std::string(type) != "mouseMoved") {
@@ -199,7 +207,8 @@ class CdpBrowser {
       char chunk[65536];
       const ssize_t n = ::read(in_, chunk, sizeof chunk);
       if (n <= 0)
-        throw std::runtime_error("chromium closed its pipe: " + read_file(profile_ / "chromium.log"));
+        throw std::runtime_error("chromium closed its pipe: " +
+                                 read_file(profile_ / "chromium.log"));
       buffer_.append(chunk, static_cast<size_t>(n));
     }
   }
@@ -209,12 +218,18 @@ class CdpBrowser {
     int value = 0, bits = -8;
     for (unsigned char c : in) {
       int d;
-      if (c >= 'A' && c <= 'Z') d = c - 'A';
-      else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-      else if (c >= '0' && c <= '9') d = c - '0' + 52;
-      else if (c == '+') d = 62;
-      else if (c == '/') d = 63;
-      else continue;
+      if (c >= 'A' && c <= 'Z')
+        d = c - 'A';
+      else if (c >= 'a' && c <= 'z')
+        d = c - 'a' + 26;
+      else if (c >= '0' && c <= '9')
+        d = c - '0' + 52;
+      else if (c == '+')
+        d = 62;
+      else if (c == '/')
+        d = 63;
+      else
+        continue;
       value = (value << 6) + d;
       bits += 6;
       if (bits >= 0) {

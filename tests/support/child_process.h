@@ -36,8 +36,8 @@ class ChildProcess {
   // Starts `program args...` with `env` added to this process's environment; stdout and stderr
   // go to `out_path` and `err_path`.
   void start(const std::string& program, const std::vector<std::string>& args,
-             const std::vector<std::pair<std::string, std::string>>& env, const std::string& out_path,
-             const std::string& err_path) {
+             const std::vector<std::pair<std::string, std::string>>& env,
+             const std::string& out_path, const std::string& err_path) {
     out_path_ = out_path;
     err_path_ = err_path;
     std::vector<std::string> argv_strings{program};
@@ -91,7 +91,8 @@ class ChildProcess {
   bool wait_for_output(const std::string& text, std::chrono::milliseconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (out().find(text) == std::string::npos) {
-      if (!running() || std::chrono::steady_clock::now() >= deadline) return out().find(text) != std::string::npos;
+      if (!running() || std::chrono::steady_clock::now() >= deadline)
+        return out().find(text) != std::string::npos;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return true;
@@ -100,7 +101,7 @@ class ChildProcess {
   void kill(int signal_number) { ::kill(pid_, signal_number); }
   pid_t pid() const { return pid_; }
   int exit_code() const { return exit_code_; }  // -1 unless it exited normally
-  int signal() const { return signal_; }         // 0 unless a signal ended it
+  int signal() const { return signal_; }        // 0 unless a signal ended it
   // Seconds from start() to the moment running() first saw it ended.
   double seconds() const { return seconds_; }
   std::string out() const { return read_file(out_path_); }

@@ -25,12 +25,12 @@ inline bool running_in_ci() {
 }
 
 // First statement of a browser test: skips it without Chromium, fails it under CI.
-#define NMT_REQUIRE_CHROMIUM()                                                              \
-  do {                                                                                      \
-    if (!::nmt::test::chromium_available()) {                                               \
+#define NMT_REQUIRE_CHROMIUM()                                                                \
+  do {                                                                                        \
+    if (!::nmt::test::chromium_available()) {                                                 \
       if (::nmt::test::running_in_ci()) FAIL() << ::nmt::test::kChromium << " missing in CI"; \
-      GTEST_SKIP() << "chromium not installed (apt-get install chromium)";                  \
-    }                                                                                       \
+      GTEST_SKIP() << "chromium not installed (apt-get install chromium)";                    \
+    }                                                                                         \
   } while (0)
 
 struct BrowserResult {
@@ -47,11 +47,13 @@ inline BrowserResult run_chromium(const std::string& path) {
   TempDir profile;
   const std::string screenshot = profile / "shot.png";
   const std::string flags =
-      "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-      "--disable-component-update --disable-sync --enable-logging=stderr --v=0 --user-data-dir=" + profile.path;
+      "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking "
+      "--disable-component-update --disable-sync --enable-logging=stderr --v=0 --user-data-dir=" +
+      profile.path;
   const std::string action = "--dump-dom --screenshot=" + screenshot + " --window-size=1200,900";
-  const std::string cmd = "timeout 120 " + std::string(kChromium) + " " + flags + " " + action + " 'file://" + path +
-                          "' > " + profile / "out" + " 2> " + profile / "err";
+  const std::string cmd = "timeout 120 " + std::string(kChromium) + " " + flags + " " + action +
+                          " 'file://" + path + "' > " + profile / "out" + " 2> " + profile / "err";
   const int status = std::system(cmd.c_str());
   BrowserResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

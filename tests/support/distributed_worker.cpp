@@ -99,7 +99,8 @@ int train(const Args& args) {
   nmt::DistributedContext context(options);
   const int64_t rank = context.rank(), world = context.world_size();
   std::cout << "rank 0 says: "
-            << context.broadcast_bytes(rank == 0 ? "hello from rank 0" : "not rank 0", "greeting") << std::endl;
+            << context.broadcast_bytes(rank == 0 ? "hello from rank 0" : "not rank 0", "greeting")
+            << std::endl;
 
   nmt::ModelConfig config;
   config.d_model = 32;
@@ -116,7 +117,8 @@ int train(const Args& args) {
   // eps well above the gradients' rounding noise, so Adam's g / sqrt(v) cannot amplify it.
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3).eps(1e-6));
 
-  const int64_t begin = rank * args.global_rows / world, end = (rank + 1) * args.global_rows / world;
+  const int64_t begin = rank * args.global_rows / world,
+                end = (rank + 1) * args.global_rows / world;
   for (int64_t step = 1; step <= args.steps; ++step) {
     if (rank == args.fail_rank && step == args.fail_step) {
       std::cerr << "worker: rank " << rank << " fails on purpose at step " << step << std::endl;
@@ -129,13 +131,15 @@ int train(const Args& args) {
     auto logits = model->forward(rows.src, rows.tgt_in);  // [rows, T, V]
     auto loss_sum = torch::nn::functional::cross_entropy(
         logits.reshape({-1, kVocab}), rows.tgt_out.reshape({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(nmt::kPadId).reduction(torch::kSum));
+        torch::nn::functional::CrossEntropyFuncOptions()
+            .ignore_index(nmt::kPadId)
+            .reduction(torch::kSum));
     (loss_sum / static_cast<double>(tokens)).backward();
     std::vector<double> stats{loss_sum.item<double>()};
     sync.all_reduce(&stats);
     optimizer.step();
-    std::cout << "step " << step << " loss " << stats[0] / static_cast<double>(tokens) << " tokens " << tokens
-              << std::endl;
+    std::cout << "step " << step << " loss " << stats[0] / static_cast<double>(tokens) << " tokens "
+              << tokens << std::endl;
     if (args.sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(args.sleep_ms));
   }
   context.barrier("end of training");
@@ -151,7 +155,8 @@ int train(const Args& args) {
 // count this rank's batches, as the TokenBatcher's shards do.
 class ShardedBatches : public nmt::BatchSource {
  public:
-  ShardedBatches(nmt::BatchSource& all, int64_t rank, int64_t world) : all_(all), rank_(rank), world_(world) {}
+  ShardedBatches(nmt::BatchSource& all, int64_t rank, int64_t world)
+      : all_(all), rank_(rank), world_(world) {}
   void seek(const nmt::DataPosition& position) override { position_ = position; }
   std::optional<nmt::Batch> next() override {
     all_.seek({position_.epoch, position_.batches_done * world_ + rank_});
@@ -172,13 +177,20 @@ int run_trainer(const std::vector<std::string>& a) {
   int64_t steps = 4, accumulate = 1, valid_every = 0;
   bool resume = false;
   for (size_t i = 1; i + 1 < a.size(); i += 2) {
-    if (a[i] == "--run-dir") run_dir = a[i + 1];
-    else if (a[i] == "--out") out = a[i + 1];
-    else if (a[i] == "--steps") steps = std::stoll(a[i + 1]);
-    else if (a[i] == "--accumulate") accumulate = std::stoll(a[i + 1]);
-    else if (a[i] == "--valid-every") valid_every = std::stoll(a[i + 1]);
-    else if (a[i] == "--resume") resume = a[i + 1] == "1";
-    else throw std::invalid_argument("unknown option " + a[i]);
+    if (a[i] == "--run-dir")
+      run_dir = a[i + 1];
+    else if (a[i] == "--out")
+      out = a[i + 1];
+    else if (a[i] == "--steps")
+      steps = std::stoll(a[i + 1]);
+    else if (a[i] == "--accumulate")
+      accumulate = std::stoll(a[i + 1]);
+    else if (a[i] == "--valid-every")
+      valid_every = std::stoll(a[i + 1]);
+    else if (a[i] == "--resume")
+      resume = a[i + 1] == "1";
+    else
+      throw std::invalid_argument("unknown option " + a[i]);
   }
   torch::set_num_threads(1);  // reproducible float sums
   nmt::DistributedOptions options = nmt::distributed_options_from_env();
@@ -221,8 +233,8 @@ int run_trainer(const std::vector<std::string>& a) {
     });
   const nmt::TrainResult result = trainer.train();
   std::cout << "rank " << context.rank() << " stopped at step " << result.state.step << " epoch "
-            << result.state.data.epoch << " batch " << result.state.data.batches_done << " validations "
-            << validations << std::endl;
+            << result.state.data.epoch << " batch " << result.state.data.batches_done
+            << " validations " << validations << std::endl;
   std::vector<torch::Tensor> params;
   for (const auto& p : trainer.model()->parameters()) params.push_back(p.detach().clone());
   if (const auto at = out.find("{rank}"); at != std::string::npos)  // one --out for all ranks
@@ -250,19 +262,28 @@ int main(int argc, char** argv) {
     if (!a.empty() && a[0] == "launch" && a.size() >= 4 && a[1] == "--nproc" && a[3] == "--")
       return launch(std::stoi(a[2]), std::vector<std::string>(a.begin() + 4, a.end()));
     if (!a.empty() && a[0] == "trainer") return run_trainer(a);
-    if (a.empty() || a[0] != "train") throw std::invalid_argument("usage: distributed_worker train|launch ...");
+    if (a.empty() || a[0] != "train")
+      throw std::invalid_argument("usage: distributed_worker train|launch ...");
     Args args;
     for (size_t i = 1; i + 1 < a.size(); i += 2) {
       const std::string& key = a[i];
       const std::string& value = a[i + 1];
-      if (key == "--steps") args.steps = std::stoll(value);
-      else if (key == "--global-rows") args.global_rows = std::stoll(value);
-      else if (key == "--out") args.out = value;
-      else if (key == "--sleep-ms") args.sleep_ms = std::stoll(value);
-      else if (key == "--timeout-ms") args.timeout_ms = std::stoll(value);
-      else if (key == "--fail-rank") args.fail_rank = std::stoll(value);
-      else if (key == "--fail-step") args.fail_step = std::stoll(value);
-      else throw std::invalid_argument("unknown option " + key);
+      if (key == "--steps")
+        args.steps = std::stoll(value);
+      else if (key == "--global-rows")
+        args.global_rows = std::stoll(value);
+      else if (key == "--out")
+        args.out = value;
+      else if (key == "--sleep-ms")
+        args.sleep_ms = std::stoll(value);
+      else if (key == "--timeout-ms")
+        args.timeout_ms = std::stoll(value);
+      else if (key == "--fail-rank")
+        args.fail_rank = std::stoll(value);
+      else if (key == "--fail-step")
+        args.fail_step = std::stoll(value);
+      else
+        throw std::invalid_argument("unknown option " + key);
     }
     return train(args);
   } catch (const std::exception& e) {

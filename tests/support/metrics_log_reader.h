@@ -14,7 +14,8 @@
 
 namespace nmt::test {
 
-inline std::vector<nlohmann::json> metrics_events(const std::string& run_dir, const std::string& kind) {
+inline std::vector<nlohmann::json> metrics_events(const std::string& run_dir,
+                                                  const std::string& kind) {
   std::ifstream in(run_dir + "/metrics.jsonl");
   std::vector<nlohmann::json> events;
   for (std::string line; std::getline(in, line);) {

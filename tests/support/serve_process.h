@@ -21,8 +21,8 @@ class ServeProcess {
   ServeProcess(const std::string& nmt_binary, const std::string& model,
                const std::vector<std::string>& args,
                std::chrono::seconds limit = std::chrono::seconds(120)) {
-    std::vector<std::string> all = {"serve", "-m", model, "--port", "0", "--port-file",
-                                    dir_ / "port"};
+    std::vector<std::string> all = {"serve", "-m",          model,        "--port",
+                                    "0",     "--port-file", dir_ / "port"};
     all.insert(all.end(), args.begin(), args.end());
     child_.start(nmt_binary, all, {}, dir_ / "out", dir_ / "err");
     const auto deadline = std::chrono::steady_clock::now() + limit;

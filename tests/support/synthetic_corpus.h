@@ -12,16 +12,16 @@ namespace nmt::test {
 
 inline const std::vector<std::pair<std::string, std::string>>& synthetic_lexicon() {
   static const std::vector<std::pair<std::string, std::string>> words = {
-      {"the", "die"},       {"dog", "Hund"},        {"runs", "läuft"},     {"over", "über"},
-      {"green", "grüne"},   {"grass", "Gras"},      {"a", "ein"},          {"man", "Mann"},
-      {"sits", "sitzt"},    {"on", "auf"},          {"street", "Straße"},  {"children", "Kinder"},
-      {"play", "spielen"},  {"in", "in"},           {"water", "Wasser"},   {"woman", "Frau"},
-      {"reads", "liest"},   {"book", "Buch"},       {"big", "großes"},     {"small", "kleines"},
-      {"red", "rotes"},     {"car", "Auto"},        {"near", "nahe"},      {"house", "Haus"},
-      {"two", "zwei"},      {"girls", "Mädchen"},   {"are", "sind"},       {"walking", "gehend"},
-      {"with", "mit"},      {"white", "weißen"},    {"shirt", "Hemd"},     {"and", "und"},
-      {"black", "schwarze"}, {"hat", "Hut"},        {"boy", "Junge"},      {"jumps", "springt"},
-      {"into", "hinein"},   {"pool", "Becken"},     {"people", "Leute"},   {"wait", "warten"},
+      {"the", "die"},        {"dog", "Hund"},      {"runs", "läuft"},    {"over", "über"},
+      {"green", "grüne"},    {"grass", "Gras"},    {"a", "ein"},         {"man", "Mann"},
+      {"sits", "sitzt"},     {"on", "auf"},        {"street", "Straße"}, {"children", "Kinder"},
+      {"play", "spielen"},   {"in", "in"},         {"water", "Wasser"},  {"woman", "Frau"},
+      {"reads", "liest"},    {"book", "Buch"},     {"big", "großes"},    {"small", "kleines"},
+      {"red", "rotes"},      {"car", "Auto"},      {"near", "nahe"},     {"house", "Haus"},
+      {"two", "zwei"},       {"girls", "Mädchen"}, {"are", "sind"},      {"walking", "gehend"},
+      {"with", "mit"},       {"white", "weißen"},  {"shirt", "Hemd"},    {"and", "und"},
+      {"black", "schwarze"}, {"hat", "Hut"},       {"boy", "Junge"},     {"jumps", "springt"},
+      {"into", "hinein"},    {"pool", "Becken"},   {"people", "Leute"},  {"wait", "warten"},
   };
   return words;
 }

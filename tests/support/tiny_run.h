@@ -20,10 +20,10 @@
 namespace nmt::test {
 
 struct TinyRunOptions {
-  std::string arch = "transformer";      // transformer | rnn
-  std::string positional = "sinusoidal"; // sinusoidal | learned | none
-  bool metrics = true;                   // write metrics.jsonl
-  bool checkpoint = true;                // write checkpoints/best.pt
+  std::string arch = "transformer";       // transformer | rnn
+  std::string positional = "sinusoidal";  // sinusoidal | learned | none
+  bool metrics = true;                    // write metrics.jsonl
+  bool checkpoint = true;                 // write checkpoints/best.pt
 };
 
 // Train events every 50 steps up to 600, validations every 200 (best BLEU 12.5 at step 400).
@@ -31,18 +31,20 @@ inline std::string tiny_metrics_jsonl() {
   std::string metrics;
   for (int step = 50; step <= 600; step += 50) {
     char line[400];
-    std::snprintf(line, sizeof line,
-                  "{\"event\":\"train\",\"step\":%d,\"epoch\":1,\"loss\":%.3f,\"ppl\":%.3f,\"lr\":%.6f,"
-                  "\"tgt_tokens_per_s\":%d,\"elapsed_s\":%.1f}\n",
-                  step, 6.0 - step / 200.0, std::exp(6.0 - step / 200.0), 0.003 * step / 600, 4000 + step,
-                  step * 0.5);
+    std::snprintf(
+        line, sizeof line,
+        "{\"event\":\"train\",\"step\":%d,\"epoch\":1,\"loss\":%.3f,\"ppl\":%.3f,\"lr\":%.6f,"
+        "\"tgt_tokens_per_s\":%d,\"elapsed_s\":%.1f}\n",
+        step, 6.0 - step / 200.0, std::exp(6.0 - step / 200.0), 0.003 * step / 600, 4000 + step,
+        step * 0.5);
     metrics += line;
     if (step % 200 == 0) {
-      std::snprintf(line, sizeof line,
-                    "{\"event\":\"valid\",\"step\":%d,\"loss\":%.2f,\"ppl\":%.2f,\"bleu\":%.1f,\"chrf\":%.1f,"
-                    "\"signature\":\"nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0\"}\n",
-                    step, 5.0 - step / 300.0, std::exp(5.0 - step / 300.0), step == 400 ? 12.5 : 10.0,
-                    30.0 + step / 100.0);
+      std::snprintf(
+          line, sizeof line,
+          "{\"event\":\"valid\",\"step\":%d,\"loss\":%.2f,\"ppl\":%.2f,\"bleu\":%.1f,\"chrf\":%.1f,"
+          "\"signature\":\"nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0\"}\n",
+          step, 5.0 - step / 300.0, std::exp(5.0 - step / 300.0), step == 400 ? 12.5 : 10.0,
+          30.0 + step / 100.0);
       metrics += line;
     }
   }

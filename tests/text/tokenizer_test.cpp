@@ -148,10 +148,12 @@ TEST(Tokenizer, GarbageModelIsADataErrorNamingTheFile) {
 
 TEST(Tokenizer, ModelWithOtherSpecialIdsIsRejected) {
   // SentencePiece's own defaults (unk=0 bos=1 eos=2, no pad), made with its command-line trainer.
-  if (std::system("command -v spm_train > /dev/null") != 0) GTEST_SKIP() << "spm_train not installed";
+  if (std::system("command -v spm_train > /dev/null") != 0)
+    GTEST_SKIP() << "spm_train not installed";
   nmt::test::TempDir dir;
   nmt::test::write_file(dir / "text", nmt::test::join_lines(both_sides(300)));
-  const std::string cmd = "spm_train --input=" + (dir / "text") + " --model_prefix=" + (dir / "default") +
+  const std::string cmd = "spm_train --input=" + (dir / "text") +
+                          " --model_prefix=" + (dir / "default") +
                           " --vocab_size=100 --minloglevel=2 > /dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   try {

@@ -36,7 +36,8 @@ TEST(VocabTrainer, BpeModelRoundTripsAndKeepsReservedIds) {
   const nmt::Tokenizer tok(dir / "bpe.model");
   EXPECT_EQ(tok.vocab_size(), 100);
   EXPECT_EQ(tok.id_to_piece(0), "<pad>");
-  EXPECT_EQ(tok.decode(tok.encode("the boy jumps into the pool .")), "the boy jumps into the pool .");
+  EXPECT_EQ(tok.decode(tok.encode("the boy jumps into the pool .")),
+            "the boy jumps into the pool .");
 }
 
 TEST(VocabTrainer, SentencePieceLogIsQuietUnlessVerbose) {

@@ -24,7 +24,8 @@ void expect_matches_torch(double weight_decay) {
   std::unique_ptr<torch::optim::Optimizer> ref;
   if (weight_decay > 0) {
     ref = std::make_unique<torch::optim::AdamW>(
-        theirs, torch::optim::AdamWOptions(1e-3).betas({0.9, 0.98}).eps(1e-9).weight_decay(weight_decay));
+        theirs,
+        torch::optim::AdamWOptions(1e-3).betas({0.9, 0.98}).eps(1e-9).weight_decay(weight_decay));
   } else {
     ref = std::make_unique<torch::optim::Adam>(
         theirs, torch::optim::AdamOptions(1e-3).betas({0.9, 0.98}).eps(1e-9));

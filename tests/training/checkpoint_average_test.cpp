@@ -43,7 +43,8 @@ TEST(CheckpointAverage, OneModelAveragesToItself) {
   save_model_file(dir / "a.pt", *a, config);
   const LoadedModel same = average_models({dir / "a.pt"});
   const auto pa = a->named_parameters();
-  for (const auto& entry : same.model->named_parameters()) EXPECT_TRUE(torch::equal(entry.value(), pa[entry.key()]));
+  for (const auto& entry : same.model->named_parameters())
+    EXPECT_TRUE(torch::equal(entry.value(), pa[entry.key()]));
 }
 
 TEST(CheckpointAverage, DifferentArchitecturesAreRefused) {
@@ -62,7 +63,8 @@ TEST(CheckpointAverage, LastStepCheckpointsAreTheNewestOldestFirst) {
   for (const char* name : {"step-0000010.pt", "step-0000020.pt", "step-0000100.pt", "last.pt"})
     test::write_file(dir / (std::string("checkpoints/") + name), "x");
   EXPECT_EQ(last_step_checkpoints(dir.path, 2),
-            (std::vector<std::string>{dir / "checkpoints/step-0000020.pt", dir / "checkpoints/step-0000100.pt"}));
+            (std::vector<std::string>{dir / "checkpoints/step-0000020.pt",
+                                      dir / "checkpoints/step-0000100.pt"}));
   EXPECT_THROW(last_step_checkpoints(dir.path, 4), ConfigError);
 }
 

@@ -46,7 +46,8 @@ std::string slurp(const std::string& path) { return test::read_file(path); }
 void expect_same_parameters(const Seq2SeqImpl& a, const Seq2SeqImpl& b) {
   const auto pa = a.named_parameters(), pb = b.named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
-  for (const auto& entry : pa) EXPECT_TRUE(torch::equal(entry.value(), pb[entry.key()])) << entry.key();
+  for (const auto& entry : pa)
+    EXPECT_TRUE(torch::equal(entry.value(), pb[entry.key()])) << entry.key();
 }
 
 TEST(Checkpoint, RoundTripRestoresModelOptimizerStateAndRng) {
@@ -132,7 +133,8 @@ TEST(Checkpoint, CorruptOrTruncatedFilesGiveCheckpointError) {
   test::write_file(dir / "empty.pt", "");
   test::write_file(dir / "garbage.pt", std::string(5000, 'x'));
   std::string flipped = bytes;
-  for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i) flipped[i] = static_cast<char>(~flipped[i]);
+  for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i)
+    flipped[i] = static_cast<char>(~flipped[i]);
   test::write_file(dir / "flipped.pt", flipped);
   for (const char* name : {"truncated.pt", "empty.pt", "garbage.pt", "flipped.pt", "missing.pt"}) {
     try {
@@ -203,7 +205,8 @@ TEST(CheckpointFiles, AFailedSaveKeepsLastPt) {
   files.save(1, false, [&](const std::string& path) { f.save(path); });
   f.state.step = 99;
   fail_next_checkpoint_write_after(100);
-  EXPECT_THROW(files.save(2, false, [&](const std::string& path) { f.save(path); }), CheckpointError);
+  EXPECT_THROW(files.save(2, false, [&](const std::string& path) { f.save(path); }),
+               CheckpointError);
   EXPECT_EQ(load_checkpoint(files.last_path()).state.step, 7);
   EXPECT_EQ(files.steps(), (std::vector<int64_t>{1}));
 }

@@ -18,7 +18,7 @@ namespace nmt::test::distributed {
 using Env = std::vector<std::pair<std::string, std::string>>;
 
 // Jobs of several processes need a c10d backend; a build without one compiles them out.
-#define SKIP_WITHOUT_C10D()                 \
+#define SKIP_WITHOUT_C10D()                \
   if (::nmt::available_backends().empty()) \
   GTEST_SKIP() << "this build has no c10d backend (LibTorch without Gloo, or no gloo headers)"
 
@@ -47,7 +47,8 @@ inline std::vector<torch::Tensor> load_params(const std::string& path) {
 }
 
 // Largest elementwise difference of two parameter lists of the same layout.
-inline double max_abs_diff(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+inline double max_abs_diff(const std::vector<torch::Tensor>& a,
+                           const std::vector<torch::Tensor>& b) {
   EXPECT_EQ(a.size(), b.size());
   double diff = 0.0;
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)

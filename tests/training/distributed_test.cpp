@@ -51,17 +51,20 @@ TEST(DistributedOptions, ReadsTorchrunEnvironmentAndRejectsBadValues) {
   EXPECT_THROW(distributed_options_from_env(), ConfigError);
   setenv("RANK", "4", 1);
   EXPECT_THROW(validate(distributed_options_from_env()), ConfigError);  // rank outside [0, 4)
-  for (const char* name : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"}) unsetenv(name);
+  for (const char* name : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"})
+    unsetenv(name);
   EXPECT_EQ(distributed_options_from_env().world_size, 1);
 }
 
-// Each rank on a machine trains on its own GPU: "cuda" is cuda:LOCAL_RANK (no GPU needed to say so).
+// Each rank on a machine trains on its own GPU: "cuda" is cuda:LOCAL_RANK (no GPU needed to say
+// so).
 TEST(DistributedOptions, RankDeviceIsTheLocalRanksGpu) {
   EXPECT_EQ(rank_device("cpu", 3), torch::Device(torch::kCPU));
   EXPECT_EQ(rank_device("cuda", 0), torch::Device(torch::kCUDA, 0));
   EXPECT_EQ(rank_device("cuda", 3), torch::Device(torch::kCUDA, 3));
   EXPECT_EQ(rank_device("cuda", -1), torch::Device(torch::kCUDA, 0));
-  EXPECT_EQ(rank_device("cuda:1", 3), torch::Device(torch::kCUDA, 1)) << "an explicit index is kept";
+  EXPECT_EQ(rank_device("cuda:1", 3), torch::Device(torch::kCUDA, 1))
+      << "an explicit index is kept";
 
   DistributedOptions options;
   options.device = "cuda";
@@ -93,7 +96,8 @@ TEST(DistributedContext, SingleProcessIsANoOp) {
 
 // Without a backend a single process still trains, and a job is refused with the reason.
 TEST(DistributedContext, WithoutABackendAJobIsRefusedNamingTheCause) {
-  if (!available_backends().empty()) GTEST_SKIP() << "this build has c10d; the refusal is compiled out";
+  if (!available_backends().empty())
+    GTEST_SKIP() << "this build has c10d; the refusal is compiled out";
   DistributedOptions options;
   options.world_size = 2;
   try {
@@ -123,8 +127,8 @@ TEST(GradientSync, PacksParametersIntoBucketsOfTheGivenSize) {
   DistributedContext context;
   std::vector<torch::Tensor> params;
   for (int i = 0; i < 10; ++i) params.push_back(torch::zeros({256}));  // 1 KiB each
-  params.push_back(torch::zeros({2048}));                               // 8 KiB: alone
-  params.push_back(torch::zeros({8}, torch::kFloat64));                 // another dtype: apart
+  params.push_back(torch::zeros({2048}));                              // 8 KiB: alone
+  params.push_back(torch::zeros({8}, torch::kFloat64));                // another dtype: apart
   EXPECT_EQ(GradientSync(context, params, {/*bucket_bytes=*/4096}).bucket_count(), 1 + 3 + 1);
   EXPECT_EQ(GradientSync(context, params, {/*bucket_bytes=*/1 << 20}).bucket_count(), 2);
 }
@@ -135,7 +139,8 @@ TEST(GradientSync, PacksParametersIntoBucketsOfTheGivenSize) {
 TEST(DistributedTraining, TwoWorkersMatchOneProcessOnTheSameExamples) {
   SKIP_WITHOUT_C10D();
   TempDir dir;
-  const std::vector<std::string> common{"train", "--steps", "3", "--global-rows", "8", "--timeout-ms", "20000"};
+  const std::vector<std::string> common{"train", "--steps",      "3",    "--global-rows",
+                                        "8",     "--timeout-ms", "20000"};
   auto with_out = [&](const std::string& name) {
     auto args = common;
     args.insert(args.end(), {"--out", dir / name});
@@ -158,20 +163,22 @@ TEST(DistributedTraining, TwoWorkersMatchOneProcessOnTheSameExamples) {
   // Training moved the parameters well beyond that tolerance (3 Adam steps of lr 1e-3).
   TempDir fresh;
   ChildProcess untrained;
-  untrained.start(NMT_DISTRIBUTED_WORKER, {"train", "--steps", "0", "--out", fresh / "p.pt"}, rank_env(0, 1, port),
-                  fresh / "out", fresh / "err");
+  untrained.start(NMT_DISTRIBUTED_WORKER, {"train", "--steps", "0", "--out", fresh / "p.pt"},
+                  rank_env(0, 1, port), fresh / "out", fresh / "err");
   ASSERT_TRUE(untrained.wait_for(milliseconds(30000)));
   EXPECT_GT(max_abs_diff(load_params(fresh / "p.pt"), one), 1e-3);
   EXPECT_NE(rank1.out().find("rank 0 says: hello from rank 0"), std::string::npos) << rank1.out();
   // Both runs saw all 8 pairs' target tokens at every step.
-  EXPECT_EQ(single.out().substr(single.out().find("tokens")), rank0.out().substr(rank0.out().find("tokens")));
+  EXPECT_EQ(single.out().substr(single.out().find("tokens")),
+            rank0.out().substr(rank0.out().find("tokens")));
 }
 
 TEST(DistributedTraining, KilledWorkerMakesTheOtherStopNamingIt) {
   SKIP_WITHOUT_C10D();
   TempDir dir;
   const int port = free_tcp_port();
-  const std::vector<std::string> args{"train", "--steps", "100000", "--sleep-ms", "20", "--timeout-ms", "5000"};
+  const std::vector<std::string> args{"train", "--steps",      "100000", "--sleep-ms",
+                                      "20",    "--timeout-ms", "5000"};
   ChildProcess rank0, rank1;
   start_worker(rank0, dir, 0, 2, port, args);
   start_worker(rank1, dir, 1, 2, port, args);
@@ -179,7 +186,8 @@ TEST(DistributedTraining, KilledWorkerMakesTheOtherStopNamingIt) {
   rank1.kill(SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
   ASSERT_TRUE(rank0.wait_for(milliseconds(15000))) << "rank 0 still running 15 s after rank 1 died";
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   EXPECT_LT(seconds, 5.0 + 2.0 + 1.0);  // within the timeout (+ the 2 s failure-report grace)
   EXPECT_EQ(rank0.exit_code(), 1);
   const std::string err = rank0.err();
@@ -191,7 +199,8 @@ TEST(DistributedTraining, HungWorkerMakesTheOtherTimeOut) {
   SKIP_WITHOUT_C10D();
   TempDir dir;
   const int port = free_tcp_port();
-  const std::vector<std::string> args{"train", "--steps", "100000", "--sleep-ms", "20", "--timeout-ms", "3000"};
+  const std::vector<std::string> args{"train", "--steps",      "100000", "--sleep-ms",
+                                      "20",    "--timeout-ms", "3000"};
   ChildProcess rank0, rank1;
   start_worker(rank0, dir, 0, 2, port, args);
   start_worker(rank1, dir, 1, 2, port, args);
@@ -199,7 +208,8 @@ TEST(DistributedTraining, HungWorkerMakesTheOtherTimeOut) {
   rank1.kill(SIGSTOP);  // alive, connections open, but silent
   const auto stopped = std::chrono::steady_clock::now();
   ASSERT_TRUE(rank0.wait_for(milliseconds(20000))) << "rank 0 hangs although rank 1 is stopped";
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
   EXPECT_GT(seconds, 2.0);
   EXPECT_LT(seconds, 3.0 + 2.0 + 5.0);
   EXPECT_EQ(rank0.exit_code(), 1);
@@ -229,7 +239,8 @@ TEST(DistributedTraining, UnreachableRankZeroIsReported) {
   start_worker(rank1, dir, 1, 2, port, {"train", "--timeout-ms", "2000"});
   ASSERT_TRUE(rank1.wait_for(milliseconds(15000)));
   EXPECT_EQ(rank1.exit_code(), 1);
-  EXPECT_NE(rank1.err().find("cannot reach the rendezvous store on rank 0 at 127.0.0.1:" + std::to_string(port)),
+  EXPECT_NE(rank1.err().find("cannot reach the rendezvous store on rank 0 at 127.0.0.1:" +
+                             std::to_string(port)),
             std::string::npos)
       << rank1.err();
 }
@@ -246,19 +257,24 @@ TEST(Launcher, RunsWorkersAndPrefixesTheOthersOutput) {
 TEST(Launcher, FailedWorkerStopsTheOthersAndIsNamed) {
   SKIP_WITHOUT_C10D();
   const auto start = std::chrono::steady_clock::now();
-  const auto r = test::run_command(std::string(NMT_DISTRIBUTED_WORKER) +
-                                   " launch --nproc 2 -- train --steps 100000 --sleep-ms 20 --fail-rank 1"
-                                   " --fail-step 3 --timeout-ms 20000");
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto r =
+      test::run_command(std::string(NMT_DISTRIBUTED_WORKER) +
+                        " launch --nproc 2 -- train --steps 100000 --sleep-ms 20 --fail-rank 1"
+                        " --fail-step 3 --timeout-ms 20000");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("[rank 1] worker: rank 1 fails on purpose"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("error: distributed: rank 1 exited with status 3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error: distributed: rank 1 exited with status 3"), std::string::npos)
+      << r.err;
   EXPECT_LT(seconds, 15.0);  // not the 20 s collective timeout: the launcher stopped rank 0
 }
 
 TEST(Launcher, RemovesItsOwnOptionFromTheWorkersCommandLine) {
-  const std::vector<std::string> args{"nmt", "train", "--nproc", "2", "--preset", "tiny", "--nproc=3", "-x"};
-  EXPECT_EQ(without_option(args, "--nproc"), (std::vector<std::string>{"nmt", "train", "--preset", "tiny", "-x"}));
+  const std::vector<std::string> args{"nmt",      "train", "--nproc",   "2",
+                                      "--preset", "tiny",  "--nproc=3", "-x"};
+  EXPECT_EQ(without_option(args, "--nproc"),
+            (std::vector<std::string>{"nmt", "train", "--preset", "tiny", "-x"}));
   EXPECT_GT(free_tcp_port(), 0);
   EXPECT_FALSE(own_command_line().empty());
 }

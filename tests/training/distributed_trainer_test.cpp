@@ -18,17 +18,28 @@
 namespace nmt {
 namespace {
 
-using test::metrics_events;
 using std::chrono::milliseconds;
 using test::ChildProcess;
+using test::metrics_events;
 using test::TempDir;
 using namespace test::distributed;
 
 // The worker's trainer mode: the reversal task, validation (a 300 ms stand-in) every 4 steps.
 std::vector<std::string> trainer_args(const std::string& run_dir, int steps, int accumulate,
                                       const std::string& out, bool resume = false) {
-  return {"trainer", "--run-dir", run_dir, "--steps", std::to_string(steps), "--accumulate",
-          std::to_string(accumulate), "--out", out, "--valid-every", "4", "--resume", resume ? "1" : "0"};
+  return {"trainer",
+          "--run-dir",
+          run_dir,
+          "--steps",
+          std::to_string(steps),
+          "--accumulate",
+          std::to_string(accumulate),
+          "--out",
+          out,
+          "--valid-every",
+          "4",
+          "--resume",
+          resume ? "1" : "0"};
 }
 
 // Runs a 2-rank trainer job to completion; both ranks must succeed.
@@ -50,7 +61,8 @@ TEST(DistributedTrainer, TwoRanksEqualOneProcessAccumulatingTheirBatches) {
   SKIP_WITHOUT_C10D();
   TempDir logs, single_dir, job_dir;
   ChildProcess single;
-  start_worker(single, logs, 0, 1, free_tcp_port(), trainer_args(single_dir.path, 10, 2, logs / "single.pt"));
+  start_worker(single, logs, 0, 1, free_tcp_port(),
+               trainer_args(single_dir.path, 10, 2, logs / "single.pt"));
   ASSERT_TRUE(single.wait_for(milliseconds(120000)));
   ASSERT_EQ(single.exit_code(), 0) << single.err();
   ChildProcess rank0, rank1;
@@ -62,16 +74,22 @@ TEST(DistributedTrainer, TwoRanksEqualOneProcessAccumulatingTheirBatches) {
   EXPECT_EQ(max_abs_diff(r0, load_params(logs / "rank1.pt")), 0.0);
   EXPECT_LE(max_abs_diff(r0, one), 1e-5);
   // 16 batches an epoch, 8 per rank: 10 updates end at epoch 2, batch 2 of each shard (4 of all).
-  EXPECT_NE(single.out().find("stopped at step 10 epoch 2 batch 4 validations 3"), std::string::npos) << single.out();
-  EXPECT_NE(rank0.out().find("stopped at step 10 epoch 2 batch 2 validations 3"), std::string::npos) << rank0.out();
-  EXPECT_NE(rank1.out().find("stopped at step 10 epoch 2 batch 2 validations 0"), std::string::npos) << rank1.out();
+  EXPECT_NE(single.out().find("stopped at step 10 epoch 2 batch 4 validations 3"),
+            std::string::npos)
+      << single.out();
+  EXPECT_NE(rank0.out().find("stopped at step 10 epoch 2 batch 2 validations 3"), std::string::npos)
+      << rank0.out();
+  EXPECT_NE(rank1.out().find("stopped at step 10 epoch 2 batch 2 validations 0"), std::string::npos)
+      << rank1.out();
 
   // The same losses and token counts were logged, from the sums over both ranks.
-  const auto single_train = metrics_events(single_dir.path, "train"), job_train = metrics_events(job_dir.path, "train");
+  const auto single_train = metrics_events(single_dir.path, "train"),
+             job_train = metrics_events(job_dir.path, "train");
   ASSERT_EQ(job_train.size(), 10u);
   ASSERT_EQ(single_train.size(), job_train.size());
   for (size_t i = 0; i < job_train.size(); ++i)
-    EXPECT_NEAR(job_train[i]["loss"].get<double>(), single_train[i]["loss"].get<double>(), 1e-4) << "event " << i;
+    EXPECT_NEAR(job_train[i]["loss"].get<double>(), single_train[i]["loss"].get<double>(), 1e-4)
+        << "event " << i;
   // Written once: one start, one stop, rank 0's validations only, one final checkpoint.
   EXPECT_EQ(metrics_events(job_dir.path, "start").size(), 1u);
   EXPECT_EQ(metrics_events(job_dir.path, "stop").size(), 1u);
@@ -93,13 +111,16 @@ TEST(DistributedTrainer, ResumedJobEndsWithTheParametersOfAStraightOne) {
   if (HasFatalFailure()) return;
   run_two_ranks(logs, trainer_args(resumed_dir.path, 5, 1, logs / "first{rank}.pt"), a0, a1);
   if (HasFatalFailure()) return;
-  run_two_ranks(logs, trainer_args(resumed_dir.path, 10, 1, logs / "resumed{rank}.pt", /*resume=*/true), b0, b1);
+  run_two_ranks(logs,
+                trainer_args(resumed_dir.path, 10, 1, logs / "resumed{rank}.pt", /*resume=*/true),
+                b0, b1);
   if (HasFatalFailure()) return;
   EXPECT_NE(b1.out().find("stopped at step 10 epoch 2 batch 2"), std::string::npos) << b1.out();
   const auto straight = load_params(logs / "straight0.pt");
   EXPECT_EQ(max_abs_diff(load_params(logs / "resumed0.pt"), straight), 0.0);
   EXPECT_EQ(max_abs_diff(load_params(logs / "resumed1.pt"), straight), 0.0);
-  EXPECT_GT(max_abs_diff(load_params(logs / "first0.pt"), straight), 1e-4);  // the second half trained
+  EXPECT_GT(max_abs_diff(load_params(logs / "first0.pt"), straight),
+            1e-4);                                                  // the second half trained
   EXPECT_EQ(metrics_events(resumed_dir.path, "start").size(), 2u);  // one per run, both from rank 0
 }
 

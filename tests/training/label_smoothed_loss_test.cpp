@@ -54,9 +54,9 @@ TEST(LabelSmoothedLoss, ZeroEpsilonIsSummedCrossEntropyIgnoringPadding) {
   Case c = make_case(torch::kFloat32);
   const LossSums ours = label_smoothed_loss(c.logits, c.target, 0.0);
   namespace F = torch::nn::functional;
-  const torch::Tensor ce = F::cross_entropy(
-      c.logits.reshape({-1, 11}), c.target.reshape({-1}),
-      F::CrossEntropyFuncOptions().ignore_index(kPadId).reduction(torch::kSum));
+  const torch::Tensor ce =
+      F::cross_entropy(c.logits.reshape({-1, 11}), c.target.reshape({-1}),
+                       F::CrossEntropyFuncOptions().ignore_index(kPadId).reduction(torch::kSum));
   EXPECT_NEAR(ours.loss.item<double>(), ce.item<double>(), 1e-4);
   EXPECT_NEAR(ours.nll.item<double>(), ce.item<double>(), 1e-4);
 }

@@ -58,12 +58,13 @@ class ReversalBatches : public BatchSource {
  private:
   Batch make_batch(const std::vector<int64_t>& rows) const {
     int64_t longest = 0;
-    for (int64_t r : rows) longest = std::max<int64_t>(longest, static_cast<int64_t>(sources_[r].size()));
+    for (int64_t r : rows)
+      longest = std::max<int64_t>(longest, static_cast<int64_t>(sources_[r].size()));
     const auto b = static_cast<int64_t>(rows.size());
     Batch batch;
-    batch.src = torch::full({b, longest + 1}, kPadId, torch::kInt64);     // [B, S]
-    batch.tgt_in = torch::full({b, longest + 1}, kPadId, torch::kInt64);  // [B, T]
-    batch.tgt_out = torch::full({b, longest + 1}, kPadId, torch::kInt64); // [B, T]
+    batch.src = torch::full({b, longest + 1}, kPadId, torch::kInt64);      // [B, S]
+    batch.tgt_in = torch::full({b, longest + 1}, kPadId, torch::kInt64);   // [B, T]
+    batch.tgt_out = torch::full({b, longest + 1}, kPadId, torch::kInt64);  // [B, T]
     for (int64_t i = 0; i < b; ++i) {
       const auto& s = sources_[rows[i]];
       const auto n = static_cast<int64_t>(s.size());

@@ -66,7 +66,8 @@ TEST(RunDir, AResumedRunReadsItsConfigJsonUnderTheOverrides) {
   EXPECT_EQ(resumed.train.max_steps, 40);
   EXPECT_EQ(resumed.model.d_model, saved.model.d_model);
   EXPECT_EQ(run_config_path(run.path), (fs::path(run.path) / "config.json").string());
-  EXPECT_EQ(run_last_checkpoint_path(run.path), (fs::path(run.path) / "checkpoints/last.pt").string());
+  EXPECT_EQ(run_last_checkpoint_path(run.path),
+            (fs::path(run.path) / "checkpoints/last.pt").string());
 }
 
 TEST(RunDir, ChangedModelKeyNamesTheFirstDifference) {

@@ -103,11 +103,16 @@ void expect_resume_equals_straight_run(const std::string& precision) {
   EXPECT_EQ(second.state().data.batches_done, straight.state().data.batches_done);
   EXPECT_EQ(second.state().tgt_tokens, straight.state().tgt_tokens);
   const auto a = straight.model()->named_parameters(), b = second.model()->named_parameters();
-  for (const auto& entry : a) EXPECT_TRUE(torch::equal(entry.value(), b[entry.key()])) << entry.key();
+  for (const auto& entry : a)
+    EXPECT_TRUE(torch::equal(entry.value(), b[entry.key()])) << entry.key();
 }
 
-TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunFp32) { expect_resume_equals_straight_run("fp32"); }
-TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunBf16) { expect_resume_equals_straight_run("bf16"); }
+TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunFp32) {
+  expect_resume_equals_straight_run("fp32");
+}
+TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunBf16) {
+  expect_resume_equals_straight_run("bf16");
+}
 
 // A validation stand-in whose BLEU rises, then falls.
 ValidateFn scripted_bleu(std::vector<double> scores, int* calls) {
@@ -135,7 +140,7 @@ TEST(Trainer, EarlyStoppingFiresAfterPatienceValidationsWithoutImprovement) {
   trainer.set_validation(scripted_bleu({10, 20, 15, 19, 18, 30}, &calls));
   const TrainResult result = trainer.train();
   EXPECT_EQ(result.reason, StopReason::early_stopping);
-  EXPECT_EQ(calls, 5);               // best at the 2nd, then three without improvement
+  EXPECT_EQ(calls, 5);  // best at the 2nd, then three without improvement
   EXPECT_EQ(result.state.step, 10);
   EXPECT_DOUBLE_EQ(result.state.best_score, 20);
   EXPECT_EQ(result.state.best_step, 4);
@@ -178,7 +183,8 @@ TEST(Trainer, ANonFiniteLossSkipsThatUpdateOnly) {
   const TrainResult result = trainer.train();
   EXPECT_EQ(result.state.step, 4);
   EXPECT_EQ(poisoned, 2);
-  for (const auto& p : trainer.model()->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  for (const auto& p : trainer.model()->parameters())
+    EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
   EXPECT_EQ(metrics_events(dir.path, "nonfinite").size(), 1u);
 }
 
@@ -204,7 +210,8 @@ TEST(Trainer, TooManyNonFiniteLossesInARowStopWithTheLastCheckpointIntact) {
   }
   Checkpoint last = load_checkpoint(dir / "checkpoints/last.pt");
   EXPECT_EQ(last.state.step, 4);
-  for (const auto& p : last.model.model->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  for (const auto& p : last.model.model->parameters())
+    EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 
 TEST(Trainer, StopsAfterMaxEpochs) {
@@ -238,7 +245,8 @@ TEST(Trainer, AnInterruptFinishesTheUpdateSavesAndStops) {
   const auto stops = metrics_events(dir.path, "stop");
   ASSERT_EQ(stops.size(), 1u);
   EXPECT_EQ(stops[0]["reason"], "interrupted");
-  EXPECT_NE(test::read_file(dir / "train.log").find("nmt train --resume " + dir.path), std::string::npos);
+  EXPECT_NE(test::read_file(dir / "train.log").find("nmt train --resume " + dir.path),
+            std::string::npos);
 }
 
 TEST(Trainer, SavesEverySaveEveryStepsAndKeepsTheLastFew) {

@@ -36,7 +36,8 @@ struct ValidationFixture {
       src += s + "\n";
       tgt += t + "\n";
     }
-    const auto [long_src, long_tgt] = test::synthetic_pairs(1, 60, 6).front();  // a copy: the vector is a temporary
+    const auto [long_src, long_tgt] =
+        test::synthetic_pairs(1, 60, 6).front();  // a copy: the vector is a temporary
     test::write_file(dir / "val.en", src + long_src + " " + long_src + "\n");
     test::write_file(dir / "val.de", tgt + long_tgt + " " + long_tgt + "\n");
   }
@@ -50,7 +51,8 @@ Config tiny() {
 
 TEST(Validator, ScoresGreedyTranslationsOfEverySourceAndTheTeacherForcedLoss) {
   ValidationFixture f;
-  ValidationSet set = read_validation_set(f.dir / "val.en", f.dir / "val.de", *f.tokenizer, *f.tokenizer);
+  ValidationSet set =
+      read_validation_set(f.dir / "val.en", f.dir / "val.de", *f.tokenizer, *f.tokenizer);
   ASSERT_EQ(set.sources.size(), 12u);
   const Config config = tiny();
   torch::manual_seed(1);
@@ -73,13 +75,15 @@ TEST(Validator, ScoresGreedyTranslationsOfEverySourceAndTheTeacherForcedLoss) {
   {
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i + 1 < set.sources.size(); ++i) {
-      std::vector<int64_t> src(set.src_ids[i].begin(), set.src_ids[i].end()), tgt(set.tgt_ids[i].begin(), set.tgt_ids[i].end());
+      std::vector<int64_t> src(set.src_ids[i].begin(), set.src_ids[i].end()),
+          tgt(set.tgt_ids[i].begin(), set.tgt_ids[i].end());
       src.push_back(kEosId);
       std::vector<int64_t> in{kBosId}, out = tgt;
       in.insert(in.end(), tgt.begin(), tgt.end());
       out.push_back(kEosId);
       const auto opts = torch::TensorOptions().dtype(torch::kInt64);
-      const torch::Tensor logits = model->forward(torch::tensor(src, opts).unsqueeze(0), torch::tensor(in, opts).unsqueeze(0));
+      const torch::Tensor logits = model->forward(torch::tensor(src, opts).unsqueeze(0),
+                                                  torch::tensor(in, opts).unsqueeze(0));
       const LossSums s = label_smoothed_loss(logits, torch::tensor(out, opts).unsqueeze(0), 0.0);
       nll += s.nll.item<double>();
       tokens += s.tokens;
@@ -105,12 +109,17 @@ TEST(Validator, ScoresGreedyTranslationsOfEverySourceAndTheTeacherForcedLoss) {
 TEST(Validator, MismatchedFilesAreADataError) {
   ValidationFixture f;
   test::write_file(f.dir / "short.de", "eins\n");
-  EXPECT_THROW(read_validation_set(f.dir / "val.en", f.dir / "short.de", *f.tokenizer, *f.tokenizer), DataError);
+  EXPECT_THROW(
+      read_validation_set(f.dir / "val.en", f.dir / "short.de", *f.tokenizer, *f.tokenizer),
+      DataError);
   std::string bad;
   for (int i = 0; i < 11; ++i) bad += "Hund\n";
   test::write_file(f.dir / "bad.de", bad + "\xff\n");
-  EXPECT_THROW(read_validation_set(f.dir / "val.en", f.dir / "bad.de", *f.tokenizer, *f.tokenizer), DataError);
-  EXPECT_THROW(read_validation_set(f.dir / "val.en", f.dir / "missing.de", *f.tokenizer, *f.tokenizer), DataError);
+  EXPECT_THROW(read_validation_set(f.dir / "val.en", f.dir / "bad.de", *f.tokenizer, *f.tokenizer),
+               DataError);
+  EXPECT_THROW(
+      read_validation_set(f.dir / "val.en", f.dir / "missing.de", *f.tokenizer, *f.tokenizer),
+      DataError);
 }
 
 }  // namespace

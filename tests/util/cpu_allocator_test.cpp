@@ -39,7 +39,8 @@ TEST(CpuAllocator, AutogradAndMatmulWorkOnCachedBlocks) {
     auto y = torch::matmul(x, w).relu().sum();
     y.backward();
     EXPECT_TRUE(torch::isfinite(w.grad()).all().item<bool>());
-    EXPECT_TRUE(torch::allclose(w.grad(), torch::matmul(x.t(), (torch::matmul(x, w) > 0).to(torch::kFloat))));
+    EXPECT_TRUE(torch::allclose(w.grad(),
+                                torch::matmul(x.t(), (torch::matmul(x, w) > 0).to(torch::kFloat))));
   }
 }
 

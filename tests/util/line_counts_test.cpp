@@ -21,8 +21,10 @@ TEST(LineCounts, EqualCountsPass) {
 }
 
 TEST(LineCounts, DifferentCountsNameBothFilesAndCounts) {
-  EXPECT_EQ(message({"hyp.txt", 3}, {"ref.txt", 4}), "line counts differ: hyp.txt has 3 lines, ref.txt has 4 lines");
-  EXPECT_EQ(message({"stdin", 1}, {"ref.txt", 0}), "line counts differ: stdin has 1 line, ref.txt has 0 lines");
+  EXPECT_EQ(message({"hyp.txt", 3}, {"ref.txt", 4}),
+            "line counts differ: hyp.txt has 3 lines, ref.txt has 4 lines");
+  EXPECT_EQ(message({"stdin", 1}, {"ref.txt", 0}),
+            "line counts differ: stdin has 1 line, ref.txt has 0 lines");
 }
 
 TEST(LineCounts, AStreamingReaderGivesALowerBound) {

@@ -43,9 +43,12 @@ struct Reader {
     const json* j = find(key);
     if (!j) return;
     double d = 0;
-    if (j->is_number_integer() || j->is_number_unsigned()) d = static_cast<double>(j->get<int64_t>());
-    else if (j->is_number_float() && std::floor(j->get<double>()) == j->get<double>()) d = j->get<double>();
-    else fail(key, "expected an integer, got " + j->dump());
+    if (j->is_number_integer() || j->is_number_unsigned())
+      d = static_cast<double>(j->get<int64_t>());
+    else if (j->is_number_float() && std::floor(j->get<double>()) == j->get<double>())
+      d = j->get<double>();
+    else
+      fail(key, "expected an integer, got " + j->dump());
     if (d < r.min || d > r.max) fail(key, range_text(*j, r));
     value = static_cast<int64_t>(d);
   }
@@ -88,7 +91,9 @@ struct Reader {
 struct Writer {
   json& out;
   template <class T, class C>
-  void operator()(const char* key, T& value, const C&, const char*) { out[key] = value; }
+  void operator()(const char* key, T& value, const C&, const char*) {
+    out[key] = value;
+  }
 };
 
 struct DocWriter {
@@ -96,10 +101,14 @@ struct DocWriter {
   const std::string& prefix;
   template <class T>
   static std::string type_name() {
-    if constexpr (std::is_same_v<T, bool>) return "bool";
-    else if constexpr (std::is_same_v<T, int64_t>) return "int";
-    else if constexpr (std::is_same_v<T, double>) return "float";
-    else return "string";
+    if constexpr (std::is_same_v<T, bool>)
+      return "bool";
+    else if constexpr (std::is_same_v<T, int64_t>)
+      return "int";
+    else if constexpr (std::is_same_v<T, double>)
+      return "float";
+    else
+      return "string";
   }
   template <class T, class C>
   void operator()(const char* key, T& value, const C& constraint, const char* doc) {
@@ -113,8 +122,8 @@ struct DocWriter {
   }
 };
 
-void check_section_keys(const json& section, const std::string& name, const std::set<std::string>& known,
-                        const Origins& origins) {
+void check_section_keys(const json& section, const std::string& name,
+                        const std::set<std::string>& known, const Origins& origins) {
   for (auto it = section.begin(); it != section.end(); ++it)
     if (!known.count(it.key())) {
       const std::string full = name + "." + it.key();
@@ -125,13 +134,14 @@ void check_section_keys(const json& section, const std::string& name, const std:
 void check_consistency(const Config& c, const Origins& origins) {
   if (c.model.arch == "transformer" && c.model.d_model % c.model.heads != 0)
     throw ConfigError("config key 'model.heads'" + where(origins, "model.heads") + ": " +
-                      std::to_string(c.model.heads) + " does not divide model.d_model = " +
-                      std::to_string(c.model.d_model));
+                      std::to_string(c.model.heads) +
+                      " does not divide model.d_model = " + std::to_string(c.model.d_model));
   if (c.decode.nbest > c.decode.beam && !c.decode.sample)
     throw ConfigError("config key 'decode.nbest'" + where(origins, "decode.nbest") +
                       ": nbest must not exceed decode.beam = " + std::to_string(c.decode.beam));
   if (c.model.share_embeddings && !c.data.joint_vocab)
-    throw ConfigError("config key 'model.share_embeddings'" + where(origins, "model.share_embeddings") +
+    throw ConfigError("config key 'model.share_embeddings'" +
+                      where(origins, "model.share_embeddings") +
                       ": shared embeddings need data.joint_vocab = true");
 }
 
@@ -145,7 +155,9 @@ Config parse(const json& doc, const Origins& origins, const std::string& origin)
   for_each_section(config, [&](const std::string& name, auto& section) {
     auto it = doc.find(name);
     if (it == doc.end()) return;
-    if (!it->is_object()) throw ConfigError("config section '" + name + "'" + where(origins, name) + " must be an object");
+    if (!it->is_object())
+      throw ConfigError("config section '" + name + "'" + where(origins, name) +
+                        " must be an object");
     Reader reader{*it, name, origins, {}};
     visit(reader, section);
     check_section_keys(*it, name, reader.seen, origins);
@@ -199,7 +211,8 @@ json parse_override(const std::string& text) {
   std::vector<std::string> keys;
   while (std::getline(parts, part, '.')) keys.push_back(part);
   if (keys.size() != 2 || keys[0].empty() || keys[1].empty())
-    throw ConfigError("--set '" + text + "': keys have two parts, section.key (e.g. model.d_model)");
+    throw ConfigError("--set '" + text +
+                      "': keys have two parts, section.key (e.g. model.d_model)");
   out[keys[0]][keys[1]] = value;
   return out;
 }
@@ -224,7 +237,8 @@ Config load_config(const ConfigSources& sources) {
       throw ConfigError(origin + " is not valid JSON: " + e.what());
     }
   }
-  for (const auto& file : sources.files) merge(merged, read_json_file(file), "'" + file + "'", origins);
+  for (const auto& file : sources.files)
+    merge(merged, read_json_file(file), "'" + file + "'", origins);
   for (const auto& o : sources.overrides) {
     json overlay = parse_override(o);
     merge(merged, overlay, "--set " + o, origins);

@@ -32,8 +32,8 @@ uint64_t mix_seed(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
   return splitmix64(splitmix64(splitmix64(splitmix64(seed) ^ a) ^ b) ^ c);
 }
 
-std::vector<std::vector<int64_t>> plan_batches(const std::vector<PairWidth>& widths, const PlanOptions& options,
-                                               uint64_t seed) {
+std::vector<std::vector<int64_t>> plan_batches(const std::vector<PairWidth>& widths,
+                                               const PlanOptions& options, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<int64_t> order(widths.size());
   std::iota(order.begin(), order.end(), 0);
@@ -63,8 +63,9 @@ std::vector<std::vector<int64_t>> plan_batches(const std::vector<PairWidth>& wid
 
   if (options.multiple_of > 1) {
     while (batches.size() % static_cast<size_t>(options.multiple_of) != 0) {
-      auto largest = std::max_element(batches.begin(), batches.end(),
-                                      [](const auto& a, const auto& b) { return a.size() < b.size(); });
+      auto largest =
+          std::max_element(batches.begin(), batches.end(),
+                           [](const auto& a, const auto& b) { return a.size() < b.size(); });
       if (largest->size() < 2) break;  // fewer pairs than ranks: some ranks get one batch less
       const auto half = static_cast<std::ptrdiff_t>(largest->size() / 2);
       std::vector<int64_t> second(largest->begin() + half, largest->end());

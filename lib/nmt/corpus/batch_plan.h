@@ -29,8 +29,8 @@ struct PlanOptions {
 //      alone makes a batch of its own, the only case a batch exceeds it);
 //   3. with multiple_of > 1, halve the batches with the most rows until the count divides;
 //   4. with shuffle, shuffle the batch order.
-std::vector<std::vector<int64_t>> plan_batches(const std::vector<PairWidth>& widths, const PlanOptions& options,
-                                               uint64_t seed);
+std::vector<std::vector<int64_t>> plan_batches(const std::vector<PairWidth>& widths,
+                                               const PlanOptions& options, uint64_t seed);
 
 // Derives independent seeds for (epoch, window, purpose) from the run's seed (splitmix64).
 uint64_t mix_seed(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_t c = 0);

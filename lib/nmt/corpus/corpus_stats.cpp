@@ -5,16 +5,18 @@
 namespace nmt {
 
 std::string CorpusStats::summary() const {
-  const double kept_pct = pairs_read ? 100.0 * static_cast<double>(pairs_kept) / static_cast<double>(pairs_read) : 0.0;
+  const double kept_pct =
+      pairs_read ? 100.0 * static_cast<double>(pairs_kept) / static_cast<double>(pairs_read) : 0.0;
   const double kept = pairs_kept ? static_cast<double>(pairs_kept) : 1.0;
   char text[320];
-  std::snprintf(text, sizeof text,
-                "%lld pairs read, %lld kept (%.2f%%); dropped: %lld empty, %lld too long, %lld over the "
-                "length ratio, %lld invalid UTF-8; average %.1f source / %.1f target pieces",
-                static_cast<long long>(pairs_read), static_cast<long long>(pairs_kept), kept_pct,
-                static_cast<long long>(empty), static_cast<long long>(too_long),
-                static_cast<long long>(bad_ratio), static_cast<long long>(invalid_utf8),
-                static_cast<double>(src_tokens) / kept, static_cast<double>(tgt_tokens) / kept);
+  std::snprintf(
+      text, sizeof text,
+      "%lld pairs read, %lld kept (%.2f%%); dropped: %lld empty, %lld too long, %lld over the "
+      "length ratio, %lld invalid UTF-8; average %.1f source / %.1f target pieces",
+      static_cast<long long>(pairs_read), static_cast<long long>(pairs_kept), kept_pct,
+      static_cast<long long>(empty), static_cast<long long>(too_long),
+      static_cast<long long>(bad_ratio), static_cast<long long>(invalid_utf8),
+      static_cast<double>(src_tokens) / kept, static_cast<double>(tgt_tokens) / kept);
   return text;
 }
 

@@ -16,7 +16,8 @@ namespace nmt {
 // data.train_src/train_tgt (or the TSV in train_src) batched with data.* options, seeded with the
 // run's seed, this rank's shard, prepared data.prefetch batches ahead on a background thread.
 // The TokenBatcher (stats, padding) is reachable as source() of the result.
-std::unique_ptr<Prefetcher> make_training_batches(const DataConfig& data, const Vocabularies& vocab, uint64_t seed,
-                                                  int64_t rank = 0, int64_t world_size = 1);
+std::unique_ptr<Prefetcher> make_training_batches(const DataConfig& data, const Vocabularies& vocab,
+                                                  uint64_t seed, int64_t rank = 0,
+                                                  int64_t world_size = 1);
 
 }  // namespace nmt

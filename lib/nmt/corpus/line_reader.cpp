@@ -54,7 +54,8 @@ class LineReader::Input {
     if (!gzip_) {
       const size_t got = std::fread(out, 1, capacity, file_);
       if (got == 0 && std::ferror(file_))
-        throw DataError(line_message(path_, line + 1, std::string("read error: ") + std::strerror(errno)));
+        throw DataError(
+            line_message(path_, line + 1, std::string("read error: ") + std::strerror(errno)));
       return got;
     }
     const int got = gzread(gz_, out, static_cast<unsigned>(capacity));
@@ -62,7 +63,8 @@ class LineReader::Input {
     const char* message = gzerror(gz_, &code);
     // A truncated stream shows up as Z_BUF_ERROR once the data runs out.
     if (got < 0 || (code != Z_OK && code != Z_STREAM_END))
-      throw DataError(line_message(path_, line + 1, std::string("corrupt or truncated gzip data (") + message + ")"));
+      throw DataError(line_message(
+          path_, line + 1, std::string("corrupt or truncated gzip data (") + message + ")"));
     return static_cast<size_t>(got);
   }
 

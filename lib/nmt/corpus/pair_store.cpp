@@ -19,8 +19,10 @@ void PairStore::append(const std::vector<int32_t>& ids) {
 
 void PairStore::add(int64_t index, const std::vector<int32_t>& src, const std::vector<int32_t>& tgt,
                     std::string_view src_text, std::string_view tgt_text) {
-  const int64_t offset = narrow_ ? static_cast<int64_t>(ids16_.size()) : static_cast<int64_t>(ids32_.size());
-  entries_.push_back({index, offset, static_cast<int32_t>(src.size()), static_cast<int32_t>(tgt.size())});
+  const int64_t offset =
+      narrow_ ? static_cast<int64_t>(ids16_.size()) : static_cast<int64_t>(ids32_.size());
+  entries_.push_back(
+      {index, offset, static_cast<int32_t>(src.size()), static_cast<int32_t>(tgt.size())});
   append(src);
   append(tgt);
   if (keep_text_) {
@@ -61,7 +63,8 @@ std::string_view PairStore::src_text(int64_t row) const {
 
 std::string_view PairStore::tgt_text(int64_t row) const {
   const auto begin = text_offsets_[2 * row + 1];
-  const auto end = row + 1 < size() ? text_offsets_[2 * row + 2] : static_cast<int64_t>(text_.size());
+  const auto end =
+      row + 1 < size() ? text_offsets_[2 * row + 2] : static_cast<int64_t>(text_.size());
   return std::string_view(text_).substr(begin, end - begin);
 }
 
@@ -103,7 +106,8 @@ Batch PairStore::make_batch(const std::vector<int64_t>& rows) const {
 
 size_t PairStore::memory_bytes() const {
   return ids16_.capacity() * sizeof(uint16_t) + ids32_.capacity() * sizeof(int32_t) +
-         entries_.capacity() * sizeof(Entry) + text_.capacity() + text_offsets_.capacity() * sizeof(int64_t);
+         entries_.capacity() * sizeof(Entry) + text_.capacity() +
+         text_offsets_.capacity() * sizeof(int64_t);
 }
 
 }  // namespace nmt

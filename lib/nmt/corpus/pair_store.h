@@ -45,8 +45,8 @@ class PairStore {
 
  private:
   struct Entry {
-    int64_t index;     // position in the corpus
-    int64_t offset;    // first source id in the flat id array; the target follows
+    int64_t index;   // position in the corpus
+    int64_t offset;  // first source id in the flat id array; the target follows
     int32_t src_len;
     int32_t tgt_len;
   };
@@ -58,8 +58,8 @@ class PairStore {
   std::vector<uint16_t> ids16_;
   std::vector<int32_t> ids32_;
   std::vector<Entry> entries_;
-  std::string text_;                  // src and tgt of every pair, back to back
-  std::vector<int64_t> text_offsets_; // 2 per pair: start of src, start of tgt; end = next start
+  std::string text_;                   // src and tgt of every pair, back to back
+  std::vector<int64_t> text_offsets_;  // 2 per pair: start of src, start of tgt; end = next start
 };
 
 }  // namespace nmt

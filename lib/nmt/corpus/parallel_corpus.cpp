@@ -11,7 +11,9 @@ namespace nmt {
 namespace {
 
 bool blank(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+  });
 }
 
 }  // namespace
@@ -47,7 +49,8 @@ bool ParallelCorpus::read_pair(RawPair& pair) {
     if (got_src != got_tgt) {
       const LineReader& ended = got_src ? *tgt_ : *src_;
       const LineReader& longer = got_src ? *src_ : *tgt_;
-      check_line_counts({ended.path(), ended.line_number()}, {longer.path(), longer.line_number(), true});
+      check_line_counts({ended.path(), ended.line_number()},
+                        {longer.path(), longer.line_number(), true});
     }
     if (!got_src) return false;
   } else {
@@ -55,9 +58,9 @@ bool ParallelCorpus::read_pair(RawPair& pair) {
     const size_t tab = line_.find('\t');
     if (tab == std::string::npos || line_.find('\t', tab + 1) != std::string::npos) {
       const auto fields = std::count(line_.begin(), line_.end(), '\t') + 1;
-      throw DataError(line_message(src_->path(), src_->line_number(),
-                                   "expected 2 TAB-separated fields (source<TAB>target), found " +
-                                       std::to_string(fields)));
+      throw DataError(line_message(
+          src_->path(), src_->line_number(),
+          "expected 2 TAB-separated fields (source<TAB>target), found " + std::to_string(fields)));
     }
     pair.src.assign(line_, 0, tab);
     pair.tgt.assign(line_, tab + 1, std::string::npos);

@@ -27,14 +27,15 @@ struct RawPair {
 };
 
 struct ParallelCorpusOptions {
-  bool skip_empty = true;           // drop and count pairs with an empty or whitespace-only side
-  bool skip_invalid_utf8 = false;   // drop and count pairs with invalid UTF-8 instead of failing
+  bool skip_empty = true;          // drop and count pairs with an empty or whitespace-only side
+  bool skip_invalid_utf8 = false;  // drop and count pairs with invalid UTF-8 instead of failing
 };
 
 class ParallelCorpus {
  public:
   // Two aligned files; or, with `tgt_path` empty, `src_path` is a TSV file.
-  ParallelCorpus(const std::string& src_path, const std::string& tgt_path, ParallelCorpusOptions options = {});
+  ParallelCorpus(const std::string& src_path, const std::string& tgt_path,
+                 ParallelCorpusOptions options = {});
 
   // The next pair that passes validation, false at the end of the corpus.
   bool next(RawPair& pair);

@@ -16,7 +16,8 @@ Prefetcher::Prefetcher(std::unique_ptr<BatchSource> source, int64_t capacity)
     : source_(std::move(source)), capacity_(static_cast<size_t>(capacity)) {
   if (!source_) throw std::invalid_argument("Prefetcher needs a source");  // a programming error
   if (capacity < 1)
-    throw ConfigError("config key 'data.prefetch': must be at least 1, got " + std::to_string(capacity));
+    throw ConfigError("config key 'data.prefetch': must be at least 1, got " +
+                      std::to_string(capacity));
   consumed_ = source_->position();
 }
 
@@ -81,7 +82,8 @@ void Prefetcher::seek(const DataPosition& position) {
   if (started_) {
     std::lock_guard<std::mutex> lock(mutex_);
     // Already being produced from there (the usual epoch change, or a no-op seek)?
-    const bool ahead = !failed_ && (queue_.empty() ? same(producing_, position) : same(queue_.front().before, position));
+    const bool ahead = !failed_ && (queue_.empty() ? same(producing_, position)
+                                                   : same(queue_.front().before, position));
     if (ahead) {
       consumed_ = position;
       return;
@@ -104,8 +106,10 @@ std::optional<Batch> Prefetcher::next() {
   queue_.pop_front();
   lock.unlock();
   not_full_.notify_one();
-  if (item.batch) consumed_ = item.after;
-  else epoch_ended_ = true;
+  if (item.batch)
+    consumed_ = item.after;
+  else
+    epoch_ended_ = true;
   return std::move(item.batch);
 }
 

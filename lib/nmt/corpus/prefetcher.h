@@ -39,10 +39,10 @@ class Prefetcher : public BatchSource {
 
  private:
   struct Item {
-    std::optional<Batch> batch;   // nullopt without error: the end of the epoch
+    std::optional<Batch> batch;  // nullopt without error: the end of the epoch
     std::exception_ptr error;
-    DataPosition before;          // the source's position before this item
-    DataPosition after;           // and after it
+    DataPosition before;  // the source's position before this item
+    DataPosition after;   // and after it
   };
   void start(const DataPosition& position);
   void stop();
@@ -55,11 +55,11 @@ class Prefetcher : public BatchSource {
   std::condition_variable not_full_, not_empty_;
   std::deque<Item> queue_;
   bool stopping_ = false;
-  bool failed_ = false;           // the worker stopped on an error (kept at the queue's end)
-  DataPosition producing_;        // the position the worker produces from next
-  DataPosition consumed_;         // the consumer's position
+  bool failed_ = false;     // the worker stopped on an error (kept at the queue's end)
+  DataPosition producing_;  // the position the worker produces from next
+  DataPosition consumed_;   // the consumer's position
   bool started_ = false;
-  bool epoch_ended_ = false;      // the consumer got the end of its epoch and has not sought since
+  bool epoch_ended_ = false;  // the consumer got the end of its epoch and has not sought since
 };
 
 }  // namespace nmt

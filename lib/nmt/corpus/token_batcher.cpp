@@ -23,7 +23,8 @@ std::string percent(double x) {
 
 Verdict judge(const BatcherOptions& o, size_t src_len, size_t tgt_len) {
   if (o.skip_empty && (src_len == 0 || tgt_len == 0)) return Verdict::empty;
-  if (o.max_length > 0 && (static_cast<int64_t>(src_len) > o.max_length || static_cast<int64_t>(tgt_len) > o.max_length))
+  if (o.max_length > 0 && (static_cast<int64_t>(src_len) > o.max_length ||
+                           static_cast<int64_t>(tgt_len) > o.max_length))
     return Verdict::too_long;
   if (o.max_length_ratio > 0) {
     const double longer = static_cast<double>(std::max(src_len, tgt_len));
@@ -35,7 +36,8 @@ Verdict judge(const BatcherOptions& o, size_t src_len, size_t tgt_len) {
 
 }  // namespace
 
-BatcherOptions training_batcher_options(const DataConfig& data, uint64_t seed, int64_t rank, int64_t world_size) {
+BatcherOptions training_batcher_options(const DataConfig& data, uint64_t seed, int64_t rank,
+                                        int64_t world_size) {
   BatcherOptions o;
   o.batch_tokens = data.batch_tokens;
   o.max_length = data.max_length;
@@ -56,13 +58,15 @@ TokenBatcher::TokenBatcher(const std::string& src_path, const std::string& tgt_p
     : options_(std::move(options)),
       src_tok_(std::move(src_tokenizer)),
       tgt_tok_(std::move(tgt_tokenizer)),
-      window_(std::max(src_tok_->vocab_size(), tgt_tok_->vocab_size()), options_.sampling_alpha > 0),
+      window_(std::max(src_tok_->vocab_size(), tgt_tok_->vocab_size()),
+              options_.sampling_alpha > 0),
       sampled_(std::max(src_tok_->vocab_size(), tgt_tok_->vocab_size())) {
   const auto& o = options_;
   if (o.batch_tokens < 1) throw ConfigError("data.batch_tokens must be positive");
   if (o.max_length > 0 && o.max_length + 1 > o.batch_tokens)
-    throw ConfigError("data.batch_tokens (" + std::to_string(o.batch_tokens) + ") cannot hold one pair of " +
-                      "data.max_length (" + std::to_string(o.max_length) + ") pieces plus EOS; raise " +
+    throw ConfigError("data.batch_tokens (" + std::to_string(o.batch_tokens) +
+                      ") cannot hold one pair of " + "data.max_length (" +
+                      std::to_string(o.max_length) + ") pieces plus EOS; raise " +
                       "data.batch_tokens to at least " + std::to_string(o.max_length + 1) +
                       " or lower data.max_length");
   if (o.shuffle_buffer < 1) throw ConfigError("data.shuffle_buffer must be positive");
@@ -70,17 +74,19 @@ TokenBatcher::TokenBatcher(const std::string& src_path, const std::string& tgt_p
     throw ConfigError("data shard rank " + std::to_string(o.rank) + " is outside [0, " +
                       std::to_string(o.world_size) + ")");
 
-  corpus_ = std::make_unique<ParallelCorpus>(src_path, tgt_path,
-                                             ParallelCorpusOptions{o.skip_empty, o.skip_invalid_utf8});
+  corpus_ = std::make_unique<ParallelCorpus>(
+      src_path, tgt_path, ParallelCorpusOptions{o.skip_empty, o.skip_invalid_utf8});
   read_window();
   in_memory_ = pass_done_;
   if (window_.size() == 0)
-    throw DataError(o.name + " corpus " + corpus_->name() + " has no usable pairs: " + stats().summary());
+    throw DataError(o.name + " corpus " + corpus_->name() +
+                    " has no usable pairs: " + stats().summary());
   if (in_memory_) {
     log::info(o.name, ": ", corpus_->name(), " held in memory (", window_.size(), " pairs, ",
               window_.memory_bytes() >> 20, " MiB)");
   } else {
-    log::info(o.name, ": ", corpus_->name(), " has more than data.shuffle_buffer = ", o.shuffle_buffer,
+    log::info(o.name, ": ", corpus_->name(),
+              " has more than data.shuffle_buffer = ", o.shuffle_buffer,
               " pairs; streaming it in windows of that many pairs");
   }
 }
@@ -98,10 +104,17 @@ void TokenBatcher::add_pair(const RawPair& pair) {
   const auto src = src_tok_->encode(pair.src);
   const auto tgt = tgt_tok_->encode(pair.tgt);
   switch (judge(options_, src.size(), tgt.size())) {
-    case Verdict::empty: ++pass_stats_.empty; return;
-    case Verdict::too_long: ++pass_stats_.too_long; return;
-    case Verdict::bad_ratio: ++pass_stats_.bad_ratio; return;
-    case Verdict::keep: break;
+    case Verdict::empty:
+      ++pass_stats_.empty;
+      return;
+    case Verdict::too_long:
+      ++pass_stats_.too_long;
+      return;
+    case Verdict::bad_ratio:
+      ++pass_stats_.bad_ratio;
+      return;
+    case Verdict::keep:
+      break;
   }
   window_.add(pair.index, src, tgt, pair.src, pair.tgt);
   ++pass_stats_.pairs_kept;
@@ -126,8 +139,10 @@ bool TokenBatcher::read_window() {
   }
   // Look one pair ahead: a window that ends exactly with the corpus is the last one.
   if (!pass_done_) {
-    if (corpus_->next(pair)) pending_ = std::move(pair);
-    else pass_done_ = true;
+    if (corpus_->next(pair))
+      pending_ = std::move(pair);
+    else
+      pass_done_ = true;
   }
   ++window_index_;
   {
@@ -171,8 +186,10 @@ void TokenBatcher::resample() {
     const auto chunk = static_cast<uint64_t>(begin / kSampleChunk);
     const auto seed = mix_seed(options_.seed, static_cast<uint64_t>(position_.epoch),
                                static_cast<uint64_t>(epoch_window_), chunk);
-    const auto src = src_tok_->sample_encode_all(src_text, options_.sampling_alpha, mix_seed(seed, 1));
-    const auto tgt = tgt_tok_->sample_encode_all(tgt_text, options_.sampling_alpha, mix_seed(seed, 2));
+    const auto src =
+        src_tok_->sample_encode_all(src_text, options_.sampling_alpha, mix_seed(seed, 1));
+    const auto tgt =
+        tgt_tok_->sample_encode_all(tgt_text, options_.sampling_alpha, mix_seed(seed, 2));
     for (int64_t r = begin; r < end; ++r) {
       const auto& s = src[r - begin];
       const auto& t = tgt[r - begin];
@@ -189,7 +206,8 @@ void TokenBatcher::resample() {
 void TokenBatcher::plan_window() {
   const PairStore& store = batch_store();
   std::vector<PairWidth> widths(static_cast<size_t>(store.size()));
-  for (int64_t r = 0; r < store.size(); ++r) widths[r] = {store.src_length(r) + 1, store.tgt_length(r) + 1};
+  for (int64_t r = 0; r < store.size(); ++r)
+    widths[r] = {store.src_length(r) + 1, store.tgt_length(r) + 1};
   PlanOptions plan_options;
   plan_options.batch_tokens = options_.batch_tokens;
   plan_options.shuffle = options_.shuffle;
@@ -198,15 +216,17 @@ void TokenBatcher::plan_window() {
                           mix_seed(options_.seed, static_cast<uint64_t>(position_.epoch),
                                    static_cast<uint64_t>(epoch_window_)));
   plan_.clear();
-  for (size_t i = static_cast<size_t>(options_.rank); i < all.size(); i += static_cast<size_t>(options_.world_size))
+  for (size_t i = static_cast<size_t>(options_.rank); i < all.size();
+       i += static_cast<size_t>(options_.world_size))
     plan_.push_back(std::move(all[i]));
   plan_pos_ = 0;
 }
 
 void TokenBatcher::seek(const DataPosition& position) {
   if (position.epoch < 1 || position.batches_done < 0)
-    throw DataError("cannot resume " + options_.name + " data at epoch " + std::to_string(position.epoch) +
-                    ", batch " + std::to_string(position.batches_done) + ": not a valid data position");
+    throw DataError("cannot resume " + options_.name + " data at epoch " +
+                    std::to_string(position.epoch) + ", batch " +
+                    std::to_string(position.batches_done) + ": not a valid data position");
   position_ = {position.epoch, 0};
   epoch_window_ = -1;
   plan_.clear();
@@ -220,10 +240,11 @@ void TokenBatcher::seek(const DataPosition& position) {
   while (position_.batches_done < position.batches_done) {
     if (plan_pos_ == plan_.size()) {
       if (!next_window())
-        throw DataError("cannot resume " + options_.name + " data at batch " + std::to_string(position.batches_done) +
-                        " of epoch " + std::to_string(position.epoch) + ": the epoch has only " +
-                        std::to_string(position_.batches_done) + " batches (did the data or the data.* " +
-                        "options change since the checkpoint?)");
+        throw DataError(
+            "cannot resume " + options_.name + " data at batch " +
+            std::to_string(position.batches_done) + " of epoch " + std::to_string(position.epoch) +
+            ": the epoch has only " + std::to_string(position_.batches_done) +
+            " batches (did the data or the data.* " + "options change since the checkpoint?)");
       continue;
     }
     const auto skip = std::min<int64_t>(position.batches_done - position_.batches_done,
@@ -248,7 +269,8 @@ std::optional<Batch> TokenBatcher::next() {
   Batch batch = batch_store().make_batch(plan_[plan_pos_++]);
   ++position_.batches_done;
   std::lock_guard<std::mutex> lock(stats_mutex_);
-  padding_.add(batch.size(), batch.src.size(1), batch.tgt_out.size(1), batch.src_tokens, batch.tgt_tokens);
+  padding_.add(batch.size(), batch.src.size(1), batch.tgt_out.size(1), batch.src_tokens,
+               batch.tgt_tokens);
   return batch;
 }
 

@@ -33,18 +33,19 @@
 namespace nmt {
 
 struct BatcherOptions {
-  int64_t batch_tokens = 4096;      // padded tokens per batch: rows * max(src width, tgt width)
-  int64_t max_length = 128;         // drop pairs with a side over this many pieces (0 = no limit)
-  double max_length_ratio = 3.0;    // drop pairs whose longer/shorter side ratio exceeds this (0 = off)
-  bool skip_empty = true;           // drop pairs with an empty side (else they batch as EOS only)
-  bool skip_invalid_utf8 = false;   // drop and count invalid UTF-8 instead of failing
-  int64_t shuffle_buffer = 1000000; // pairs per window; a corpus within one window stays in memory
-  bool shuffle = true;              // false: fixed length order, no randomness
-  double sampling_alpha = 0.0;      // > 0: resample segmentations every epoch (subword regularization)
-  uint64_t seed = 1234;             // with the epoch, fixes shuffling and sampling
-  int64_t rank = 0;                 // this process's shard, in [0, world_size)
-  int64_t world_size = 1;           // data-parallel processes sharing the epoch
-  std::string name = "train";       // names the source in log lines
+  int64_t batch_tokens = 4096;  // padded tokens per batch: rows * max(src width, tgt width)
+  int64_t max_length = 128;     // drop pairs with a side over this many pieces (0 = no limit)
+  double max_length_ratio =
+      3.0;                 // drop pairs whose longer/shorter side ratio exceeds this (0 = off)
+  bool skip_empty = true;  // drop pairs with an empty side (else they batch as EOS only)
+  bool skip_invalid_utf8 = false;    // drop and count invalid UTF-8 instead of failing
+  int64_t shuffle_buffer = 1000000;  // pairs per window; a corpus within one window stays in memory
+  bool shuffle = true;               // false: fixed length order, no randomness
+  double sampling_alpha = 0.0;  // > 0: resample segmentations every epoch (subword regularization)
+  uint64_t seed = 1234;         // with the epoch, fixes shuffling and sampling
+  int64_t rank = 0;             // this process's shard, in [0, world_size)
+  int64_t world_size = 1;       // data-parallel processes sharing the epoch
+  std::string name = "train";   // names the source in log lines
 };
 
 // Options for training batches from the data section (plus the run's seed and this rank).
@@ -57,8 +58,8 @@ class TokenBatcher : public BatchSource {
   // fits is fully loaded, validated and counted here. Throws DataError for bad data, ConfigError
   // when the budget cannot hold a pair of max_length pieces.
   TokenBatcher(const std::string& src_path, const std::string& tgt_path,
-               std::shared_ptr<const Tokenizer> src_tokenizer, std::shared_ptr<const Tokenizer> tgt_tokenizer,
-               BatcherOptions options);
+               std::shared_ptr<const Tokenizer> src_tokenizer,
+               std::shared_ptr<const Tokenizer> tgt_tokenizer, BatcherOptions options);
 
   void seek(const DataPosition& position) override;
   std::optional<Batch> next() override;
@@ -87,13 +88,13 @@ class TokenBatcher : public BatchSource {
   std::unique_ptr<ParallelCorpus> corpus_;
   std::optional<RawPair> pending_;  // read ahead, to know a window ended with the corpus
   bool in_memory_ = false;
-  bool pass_done_ = false;          // the reader reached the end in this pass
-  CorpusStats pass_stats_;          // the tokenizer-side counts of this pass
+  bool pass_done_ = false;  // the reader reached the end in this pass
+  CorpusStats pass_stats_;  // the tokenizer-side counts of this pass
 
-  PairStore window_;                // best segmentations (+ text when sampling)
-  PairStore sampled_;               // this epoch's sampled segmentations of window_
-  int64_t window_index_ = -1;       // which window of the pass window_ holds
-  int64_t epoch_window_ = -1;       // which window the current epoch is batching
+  PairStore window_;                        // best segmentations (+ text when sampling)
+  PairStore sampled_;                       // this epoch's sampled segmentations of window_
+  int64_t window_index_ = -1;               // which window of the pass window_ holds
+  int64_t epoch_window_ = -1;               // which window the current epoch is batching
   std::vector<std::vector<int64_t>> plan_;  // this rank's batches of that window
   size_t plan_pos_ = 0;
   DataPosition position_;

@@ -34,7 +34,8 @@ class FileSentences : public SentenceSource {
         continue;
       }
       if (const size_t bad = find_invalid_utf8(line_); bad != std::string::npos) {
-        if (invalid_++ < 5) log::warn(invalid_utf8_message(reader.path(), reader.line_number(), bad), "; skipped");
+        if (invalid_++ < 5)
+          log::warn(invalid_utf8_message(reader.path(), reader.line_number(), bad), "; skipped");
         continue;
       }
       split(line_);
@@ -61,12 +62,14 @@ class FileSentences : public SentenceSource {
     size_t start = 0;
     for (;;) {
       const size_t tab = line.find('\t', start);
-      fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      fields.push_back(
+          line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
       if (tab == std::string::npos) break;
       start = tab + 1;
     }
     if (inputs_.column >= 0) {
-      if (static_cast<size_t>(inputs_.column) < fields.size()) fields_.push_back(fields[inputs_.column]);
+      if (static_cast<size_t>(inputs_.column) < fields.size())
+        fields_.push_back(fields[inputs_.column]);
       return;
     }
     fields_.insert(fields_.end(), fields.rbegin(), fields.rend());
@@ -88,15 +91,16 @@ void train_vocab_on_files(const VocabInputs& inputs, const VocabOptions& options
   int64_t total = 0;
   auto report = [&] {
     if (sentences.invalid() || sentences.empty())
-      log::warn("vocabulary inputs: skipped ", sentences.invalid(), " lines with invalid UTF-8 and ",
-                sentences.empty(), " empty sentences");
+      log::warn("vocabulary inputs: skipped ", sentences.invalid(),
+                " lines with invalid UTF-8 and ", sentences.empty(), " empty sentences");
   };
   if (inputs.sample <= 0) {
     train_vocab(options, sentences);
     report();
     return;
   }
-  // Reservoir sampling (Algorithm R): after n sentences, each is in the sample with probability k/n.
+  // Reservoir sampling (Algorithm R): after n sentences, each is in the sample with probability
+  // k/n.
   const auto k = static_cast<size_t>(inputs.sample);
   std::vector<std::string> reservoir;
   std::mt19937_64 rng(inputs.seed);
@@ -112,7 +116,8 @@ void train_vocab_on_files(const VocabInputs& inputs, const VocabOptions& options
   }
   report();
   if (static_cast<int64_t>(reservoir.size()) < total)
-    log::info("vocabulary: training on a sample of ", reservoir.size(), " of ", total, " sentences");
+    log::info("vocabulary: training on a sample of ", reservoir.size(), " of ", total,
+              " sentences");
   VectorSentenceSource sample(std::move(reservoir));
   train_vocab(options, sample);
 }

@@ -20,7 +20,7 @@ struct Vocabularies {
 };
 
 // File names inside a run directory.
-constexpr const char* kJointVocab = "spm";     // spm.model, spm.vocab
+constexpr const char* kJointVocab = "spm";  // spm.model, spm.vocab
 constexpr const char* kSourceVocab = "spm.src";
 constexpr const char* kTargetVocab = "spm.tgt";
 

@@ -26,7 +26,8 @@ Partial extend(const Partial& p, int64_t token, float log_prob, const torch::Ten
   return q;
 }
 
-Hypothesis complete(Partial p, const LengthPenalty& penalty, int64_t source_length, bool attention) {
+Hypothesis complete(Partial p, const LengthPenalty& penalty, int64_t source_length,
+                    bool attention) {
   Hypothesis h;
   h.tokens = std::move(p.tokens);
   h.token_log_probs = std::move(p.token_log_probs);
@@ -143,8 +144,9 @@ NextBeams select_beams(const Candidates& cands, const Beams& beams, int64_t K, i
       if (token == kEosId) {
         if (j < K && static_cast<int64_t>(done.size()) < K) {
           const torch::Tensor a = attn_cpu.defined() ? attn_cpu[row] : torch::Tensor();
-          done.push_back(complete(extend(beams.partial[row], token, lp[c], a), options.length_penalty,
-                                  src_len[beams.alive[i]], options.keep_attention));
+          done.push_back(complete(extend(beams.partial[row], token, lp[c], a),
+                                  options.length_penalty, src_len[beams.alive[i]],
+                                  options.keep_attention));
         }
       } else if (static_cast<int64_t>(slots.size()) < K) {
         slots.push_back(j);
@@ -178,11 +180,11 @@ NextBeams select_beams(const Candidates& cands, const Beams& beams, int64_t K, i
 }
 
 // Moves the model's rows, the fed tokens and the scores to the selected beams.
-void advance_beams(Seq2SeqImpl& model, DecoderCache& cache, EncoderOutput& encoded, NextBeams& next, int64_t K,
-                   const torch::Device& device, Beams& beams) {
+void advance_beams(Seq2SeqImpl& model, DecoderCache& cache, EncoderOutput& encoded, NextBeams& next,
+                   int64_t K, const torch::Device& device, Beams& beams) {
   const int64_t b2 = static_cast<int64_t>(next.alive.size());
   model.reorder(cache, encoded, torch::tensor(next.rows, torch::kLong).to(device));  // rows b2*K
-  beams.last = torch::tensor(next.tokens, torch::kLong).to(device);                 // [b2*K]
+  beams.last = torch::tensor(next.tokens, torch::kLong).to(device);                  // [b2*K]
   beams.scores = torch::tensor(next.scores, torch::kFloat).reshape({b2, K}).to(device);  // [b2, K]
   beams.alive = std::move(next.alive);
   beams.row_max = std::move(next.row_max);

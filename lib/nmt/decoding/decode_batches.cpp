@@ -6,8 +6,7 @@
 namespace nmt {
 
 std::vector<std::vector<size_t>> make_decode_batches(const std::vector<int64_t>& lengths,
-                                                     int64_t batch_tokens,
-                                                     int64_t max_sentences) {
+                                                     int64_t batch_tokens, int64_t max_sentences) {
   std::vector<size_t> order(lengths.size());
   std::iota(order.begin(), order.end(), 0);
   // Stable: equal lengths keep input order, so the plan is deterministic.

@@ -30,8 +30,8 @@ std::vector<ForcedScore> score_targets(Seq2SeqImpl& model, const torch::Tensor& 
     }
   }
   tgt_in = tgt_in.to(src.device());
-  const torch::Tensor logits = model.forward(src, tgt_in);                  // [B, T, V]
-  const torch::Tensor log_probs = logits.to(torch::kFloat).log_softmax(-1); // [B, T, V]
+  const torch::Tensor logits = model.forward(src, tgt_in);                   // [B, T, V]
+  const torch::Tensor log_probs = logits.to(torch::kFloat).log_softmax(-1);  // [B, T, V]
   const torch::Tensor picked = log_probs.gather(2, tgt_out.to(src.device()).unsqueeze(2))
                                    .squeeze(2)
                                    .cpu()

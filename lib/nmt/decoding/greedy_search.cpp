@@ -47,12 +47,13 @@ std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& s
   for (int64_t t = 0; !alive.empty(); ++t) {
     const torch::Tensor log_probs = model.step(last, encoded, cache);  // [rows, V] float32
     const torch::Tensor masked = constrain_log_probs(log_probs, t, row_max, options.min_length);
-    const torch::Tensor next = choose(masked).to(torch::kLong);  // [rows]
+    const torch::Tensor next = choose(masked).to(torch::kLong);                       // [rows]
     const torch::Tensor next_lp = log_probs.gather(1, next.unsqueeze(1)).squeeze(1);  // [rows]
     const torch::Tensor next_cpu = next.cpu();
     const torch::Tensor lp_cpu = next_lp.to(torch::kCPU, torch::kFloat);
     torch::Tensor attn_cpu;
-    if (options.keep_attention) attn_cpu = cache.attention.to(torch::kCPU, torch::kFloat);  // [rows, S]
+    if (options.keep_attention)
+      attn_cpu = cache.attention.to(torch::kCPU, torch::kFloat);  // [rows, S]
     const int64_t* tok = next_cpu.data_ptr<int64_t>();
     const float* lp = lp_cpu.data_ptr<float>();
 

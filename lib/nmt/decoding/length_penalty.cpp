@@ -16,9 +16,12 @@ LengthPenaltyType parse_length_penalty_type(const std::string& name) {
 
 std::string to_string(LengthPenaltyType type) {
   switch (type) {
-    case LengthPenaltyType::gnmt: return "gnmt";
-    case LengthPenaltyType::average: return "average";
-    case LengthPenaltyType::none: return "none";
+    case LengthPenaltyType::gnmt:
+      return "gnmt";
+    case LengthPenaltyType::average:
+      return "average";
+    case LengthPenaltyType::none:
+      return "none";
   }
   return "none";
 }
@@ -26,9 +29,12 @@ std::string to_string(LengthPenaltyType type) {
 double LengthPenalty::penalty(int64_t length) const {
   const double len = static_cast<double>(std::max<int64_t>(length, 1));
   switch (type) {
-    case LengthPenaltyType::gnmt: return std::pow((5.0 + len) / 6.0, alpha);
-    case LengthPenaltyType::average: return std::pow(len, alpha);
-    case LengthPenaltyType::none: return 1.0;
+    case LengthPenaltyType::gnmt:
+      return std::pow((5.0 + len) / 6.0, alpha);
+    case LengthPenaltyType::average:
+      return std::pow(len, alpha);
+    case LengthPenaltyType::none:
+      return 1.0;
   }
   return 1.0;
 }

@@ -18,7 +18,8 @@ LineTranslator::LineTranslator(Translator& translator, std::shared_ptr<const Tok
 }
 
 std::vector<LineTranslation> LineTranslator::translate(const std::vector<std::string>& lines,
-                                                       const std::string& origin, int64_t first_line,
+                                                       const std::string& origin,
+                                                       int64_t first_line,
                                                        const LineCallback& on_batch) {
   std::vector<LineTranslation> out(lines.size());
   std::vector<std::vector<int64_t>> sources(lines.size());
@@ -27,7 +28,8 @@ std::vector<LineTranslation> LineTranslator::translate(const std::vector<std::st
     const size_t bad = find_invalid_utf8(lines[i]);
     if (bad != std::string::npos) {
       const std::string where = invalid_utf8_message(origin, line, bad);
-      if (invalid_utf8_ == "error") throw DataError(where + " (use --invalid-utf8 skip to skip such lines)");
+      if (invalid_utf8_ == "error")
+        throw DataError(where + " (use --invalid-utf8 skip to skip such lines)");
       log::warn(where, "; skipped (empty output line)");
       out[i].skipped = true;
       continue;
@@ -40,7 +42,8 @@ std::vector<LineTranslation> LineTranslator::translate(const std::vector<std::st
     for (size_t i : done) {
       out[i].hypotheses = results[i];
       out[i].texts.clear();
-      for (const auto& h : out[i].hypotheses) out[i].texts.push_back(target_->decode(h.output_tokens()));
+      for (const auto& h : out[i].hypotheses)
+        out[i].texts.push_back(target_->decode(h.output_tokens()));
     }
     if (on_batch) on_batch(done, out);
   };

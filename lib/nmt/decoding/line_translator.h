@@ -24,8 +24,8 @@ struct LineTranslation {
 };
 
 // Called after each batch with the line indices completed and the results vector being filled.
-using LineCallback =
-    std::function<void(const std::vector<size_t>& done, const std::vector<LineTranslation>& results)>;
+using LineCallback = std::function<void(const std::vector<size_t>& done,
+                                        const std::vector<LineTranslation>& results)>;
 
 class LineTranslator {
  public:

@@ -22,7 +22,9 @@ bool is_file(const fs::path& p) {
 }
 
 // DIR/NAME.model, the SentencePiece model NAME (kJointVocab, kSourceVocab, kTargetVocab).
-fs::path spm_model(const fs::path& dir, const char* name) { return dir / (std::string(name) + ".model"); }
+fs::path spm_model(const fs::path& dir, const char* name) {
+  return dir / (std::string(name) + ".model");
+}
 
 fs::path pick_checkpoint(const fs::path& dir, const std::string& checkpoint) {
   const fs::path checkpoints = dir / kCheckpointsDir;
@@ -31,13 +33,15 @@ fs::path pick_checkpoint(const fs::path& dir, const std::string& checkpoint) {
     for (const fs::path& candidate : {checkpoints / checkpoint, checkpoints / (checkpoint + ".pt"),
                                       dir / checkpoint, dir / (checkpoint + ".pt")})
       if (is_file(candidate)) return candidate;
-    throw CheckpointError("checkpoint '" + checkpoint + "' not found (looked for it as a file and in " +
-                          checkpoints.string() + "/)");
+    throw CheckpointError("checkpoint '" + checkpoint +
+                          "' not found (looked for it as a file and in " + checkpoints.string() +
+                          "/)");
   }
-  for (const fs::path& candidate : {checkpoints / kBestCheckpoint, checkpoints / kLastCheckpoint,
-                                    dir / kExportedModelFile})
+  for (const fs::path& candidate :
+       {checkpoints / kBestCheckpoint, checkpoints / kLastCheckpoint, dir / kExportedModelFile})
     if (is_file(candidate)) return candidate;
-  throw CheckpointError(dir.string() + " holds no model: expected checkpoints/best.pt or checkpoints/last.pt "
+  throw CheckpointError(dir.string() +
+                        " holds no model: expected checkpoints/best.pt or checkpoints/last.pt "
                         "(a training run) or model.pt (an exported model)");
 }
 
@@ -69,7 +73,8 @@ ModelPaths resolve_model_paths(const std::string& path, const std::string& check
     home = path;
     out.model_file = pick_checkpoint(home, checkpoint).string();
   } else {
-    if (!checkpoint.empty()) throw ConfigError("--checkpoint needs -m to name a directory, not the file " + path);
+    if (!checkpoint.empty())
+      throw ConfigError("--checkpoint needs -m to name a directory, not the file " + path);
     out.model_file = path;
     home = model_home(path);
   }
@@ -129,20 +134,22 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
     out.config = side;
   }
 
-  out.dtype = resolve_precision(options.precision.empty() ? out.config.decode.precision : options.precision,
-                                device);
+  out.dtype = resolve_precision(
+      options.precision.empty() ? out.config.decode.precision : options.precision, device);
   out.source = std::make_shared<const Tokenizer>(out.paths.src_vocab);
   out.target = out.paths.tgt_vocab == out.paths.src_vocab
                    ? out.source
                    : std::make_shared<const Tokenizer>(out.paths.tgt_vocab);
   if (out.source->vocab_size() != loaded.model->src_vocab_size() ||
       out.target->vocab_size() != loaded.model->tgt_vocab_size())
-    throw CheckpointError(out.paths.model_file + " was trained with vocabularies of " +
-                          std::to_string(loaded.model->src_vocab_size()) + "/" +
-                          std::to_string(loaded.model->tgt_vocab_size()) + " pieces, but " +
-                          out.paths.src_vocab + " has " + std::to_string(out.source->vocab_size()) +
-                          (out.target == out.source ? "" : " and " + out.paths.tgt_vocab + " has " +
-                                                               std::to_string(out.target->vocab_size())));
+    throw CheckpointError(
+        out.paths.model_file + " was trained with vocabularies of " +
+        std::to_string(loaded.model->src_vocab_size()) + "/" +
+        std::to_string(loaded.model->tgt_vocab_size()) + " pieces, but " + out.paths.src_vocab +
+        " has " + std::to_string(out.source->vocab_size()) +
+        (out.target == out.source
+             ? ""
+             : " and " + out.paths.tgt_vocab + " has " + std::to_string(out.target->vocab_size())));
 
   out.model = loaded.model;
   out.model->eval();

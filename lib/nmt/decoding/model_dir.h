@@ -29,11 +29,11 @@
 namespace nmt {
 
 // File names inside a run directory (a) and an exported model directory (b).
-constexpr const char* kConfigFile = "config.json";       // (a) and (b): the resolved config
-constexpr const char* kExportedModelFile = "model.pt";   // (b): the model
-constexpr const char* kCheckpointsDir = "checkpoints";   // (a): step-N.pt, last.pt, best.pt
-constexpr const char* kLastCheckpoint = "last.pt";       // (a): the newest checkpoint
-constexpr const char* kBestCheckpoint = "best.pt";       // (a): the best validated checkpoint
+constexpr const char* kConfigFile = "config.json";      // (a) and (b): the resolved config
+constexpr const char* kExportedModelFile = "model.pt";  // (b): the model
+constexpr const char* kCheckpointsDir = "checkpoints";  // (a): step-N.pt, last.pt, best.pt
+constexpr const char* kLastCheckpoint = "last.pt";      // (a): the newest checkpoint
+constexpr const char* kBestCheckpoint = "best.pt";      // (a): the best validated checkpoint
 
 // The directory that holds config.json and the vocabulary of the model or checkpoint file
 // `file`: the file's own directory ("." when it has none), except for RUN_DIR/checkpoints/X.pt,
@@ -63,8 +63,8 @@ void export_model_dir(const std::string& dir, const std::string& home, const Seq
 // (util/autocast.h), the same function training uses.
 
 struct DecodingModel {
-  Seq2Seq model;   // eval mode, no gradients needed, on the device, in the decoding precision
-  Config config;   // model section from the model file; the rest from config.json when present
+  Seq2Seq model;  // eval mode, no gradients needed, on the device, in the decoding precision
+  Config config;  // model section from the model file; the rest from config.json when present
   std::shared_ptr<const Tokenizer> source;  // tokenizes inputs
   std::shared_ptr<const Tokenizer> target;  // detokenizes outputs (the same object when joint)
   ModelPaths paths;
@@ -72,9 +72,9 @@ struct DecodingModel {
 };
 
 struct ModelLoadOptions {
-  std::string checkpoint;         // see resolve_model_paths ("" = best, else last, else model.pt)
-  std::string device = "cpu";     // cpu | cuda | cuda:N
-  std::string precision;          // fp32 | bf16 | auto; "" = the config's decode.precision
+  std::string checkpoint;      // see resolve_model_paths ("" = best, else last, else model.pt)
+  std::string device = "cpu";  // cpu | cuda | cuda:N
+  std::string precision;       // fp32 | bf16 | auto; "" = the config's decode.precision
 };
 
 // Resolves, loads and prepares a model for decoding. Throws CheckpointError (missing or

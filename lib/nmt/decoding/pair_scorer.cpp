@@ -23,15 +23,17 @@ std::vector<ForcedScore> PairScorer::score(const std::vector<std::vector<int64_t
   TORCH_CHECK(sources.size() == targets.size(), "PairScorer: ", sources.size(), " sources, ",
               targets.size(), " targets");
   // Both sides get an EOS; the table holds max_positions positions.
-  const size_t limit = static_cast<size_t>(std::max<int64_t>(model_->config().max_positions - 1, 1));
+  const size_t limit =
+      static_cast<size_t>(std::max<int64_t>(model_->config().max_positions - 1, 1));
   std::vector<std::vector<int64_t>> src(sources), tgt(targets);
   std::vector<int64_t> lengths(src.size());
   for (size_t i = 0; i < src.size(); ++i) {
     for (auto* side : {&src[i], &tgt[i]}) {
       if (side->size() > limit) {
         log::warn(file_line(origin, first_line + static_cast<int64_t>(i)), ": ", side->size(), " ",
-                  side == &src[i] ? "source" : "target", " tokens exceed the model's max_positions ",
-                  model_->config().max_positions, "; truncated to ", limit);
+                  side == &src[i] ? "source" : "target",
+                  " tokens exceed the model's max_positions ", model_->config().max_positions,
+                  "; truncated to ", limit);
         side->resize(limit);
       }
     }

@@ -37,14 +37,15 @@ torch::Tensor TokenSampler::filter(const torch::Tensor& masked_log_probs) const 
   if (options_.top_k > 0 && options_.top_k < V) {
     // The k-th largest value per row; ties with it are kept (at most a few extra tokens).
     const torch::Tensor kth = std::get<0>(logits.topk(options_.top_k, /*dim=*/1))
-                                  .select(1, options_.top_k - 1).unsqueeze(1);  // [rows, 1]
+                                  .select(1, options_.top_k - 1)
+                                  .unsqueeze(1);  // [rows, 1]
     logits = logits.masked_fill(logits < kth, kNegInf);
   }
   if (options_.top_p < 1.0) {
     const auto [sorted, order] = logits.sort(/*dim=*/1, /*descending=*/true);  // [rows, V] each
-    const torch::Tensor mass = sorted.softmax(1).cumsum(1);                      // [rows, V]
+    const torch::Tensor mass = sorted.softmax(1).cumsum(1);                    // [rows, V]
     // Drop a token when the tokens before it already reach top_p; the best one always stays.
-    torch::Tensor drop = (mass - sorted.softmax(1)) >= options_.top_p;          // [rows, V]
+    torch::Tensor drop = (mass - sorted.softmax(1)) >= options_.top_p;  // [rows, V]
     drop.select(1, 0).fill_(false);
     logits = logits.scatter(1, order, sorted.masked_fill(drop, kNegInf));
   }

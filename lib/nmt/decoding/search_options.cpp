@@ -39,7 +39,8 @@ int64_t SearchOptions::max_length(int64_t source_length, int64_t max_positions) 
   // The decoder reads positions 0..max_positions-1, so it can emit at most max_positions tokens,
   // the last of which is the forced EOS.
   const int64_t table = std::max<int64_t>(max_positions - 1, 0);
-  return std::max<int64_t>(0, std::min<int64_t>(static_cast<int64_t>(std::min(limit, 1e15)), table));
+  return std::max<int64_t>(0,
+                           std::min<int64_t>(static_cast<int64_t>(std::min(limit, 1e15)), table));
 }
 
 std::vector<int64_t> source_lengths(const torch::Tensor& src) {

@@ -13,16 +13,16 @@
 namespace nmt {
 
 struct SearchOptions {
-  int64_t beam = 5;            // hypotheses kept per sentence (1 = greedy), >= 1
-  int64_t nbest = 1;           // hypotheses returned per sentence, 1..beam (sampling: samples drawn)
+  int64_t beam = 5;   // hypotheses kept per sentence (1 = greedy), >= 1
+  int64_t nbest = 1;  // hypotheses returned per sentence, 1..beam (sampling: samples drawn)
   LengthPenalty length_penalty;  // how finished hypotheses are ranked
   // A sentence of n source tokens (the EOS the encoder sees included) gets at most
   // floor(a * n + b) tokens before EOS; EOS is then the only choice. Also capped by the model's
   // positional table (max_positions - 1 tokens before EOS).
   double max_length_a = 1.5;
   int64_t max_length_b = 10;
-  int64_t min_length = 0;      // EOS is forbidden while fewer tokens than this were generated
-  bool keep_attention = false; // fill Hypothesis::attention (costs a copy per step)
+  int64_t min_length = 0;       // EOS is forbidden while fewer tokens than this were generated
+  bool keep_attention = false;  // fill Hypothesis::attention (costs a copy per step)
 
   // Takes beam, nbest, the length penalty and the length limits from a DecodeConfig.
   static SearchOptions from_config(const DecodeConfig& decode);

@@ -38,7 +38,8 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
                                              const BatchCallback& on_batch) {
   const auto start = std::chrono::steady_clock::now();
   // The encoder reads positions 0..max_positions-1; the EOS appended to the source takes one.
-  const size_t max_tokens = static_cast<size_t>(std::max<int64_t>(model_->config().max_positions - 1, 1));
+  const size_t max_tokens =
+      static_cast<size_t>(std::max<int64_t>(model_->config().max_positions - 1, 1));
   std::deque<std::vector<int64_t>> truncated;  // only the sources that need it (stable addresses)
   std::vector<const std::vector<int64_t>*> input(sources.size());
   std::vector<int64_t> lengths;
@@ -68,7 +69,8 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
     }
   if (on_batch && !empty_done.empty()) on_batch(empty_done, out);
 
-  const int64_t source_budget = std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence());
+  const int64_t source_budget =
+      std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence());
   for (const auto& batch : make_decode_batches(lengths, source_budget)) {
     std::vector<const std::vector<int64_t>*> rows;
     std::vector<size_t> done;

@@ -22,13 +22,13 @@
 namespace nmt {
 
 struct TranslatorOptions {
-  SearchOptions search;          // beam, nbest, length penalty and limits, attention
+  SearchOptions search;  // beam, nbest, length penalty and limits, attention
   // Budget per batch (>= 1): padded source tokens (EOS counted) times the hypotheses each
   // sentence keeps (beam, or nbest samples; 1 for greedy), so a batch holds about the same number
   // of decoder rows, and memory, whatever the search: beam 5 decodes 1/5 of greedy's sentences.
   int64_t batch_tokens = 6000;
-  bool sample = false;           // draw samples instead of searching
-  SamplingOptions sampling;      // temperature, top-k, top-p, seed (when sample)
+  bool sample = false;       // draw samples instead of searching
+  SamplingOptions sampling;  // temperature, top-k, top-p, seed (when sample)
 
   // Hypotheses (decoder rows) each sentence occupies during the search.
   int64_t rows_per_sentence() const;

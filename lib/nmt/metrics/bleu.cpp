@@ -60,7 +60,8 @@ std::int64_t closest_ref_len(std::int64_t hyp_len, const std::vector<std::int64_
 
 void check_options(const BleuOptions& options) {
   if (options.max_ngram_order < 1 || options.max_ngram_order > 9) {
-    throw ConfigError("BLEU max_ngram_order must be in 1..9, got " + std::to_string(options.max_ngram_order));
+    throw ConfigError("BLEU max_ngram_order must be in 1..9, got " +
+                      std::to_string(options.max_ngram_order));
   }
 }
 
@@ -71,10 +72,14 @@ std::string two_decimals(double value) { return format_fixed(value, 2); }
 
 std::string smoothing_name(Smoothing smoothing) {
   switch (smoothing) {
-    case Smoothing::none: return "none";
-    case Smoothing::floor: return "floor";
-    case Smoothing::add_k: return "add-k";
-    case Smoothing::exp: return "exp";
+    case Smoothing::none:
+      return "none";
+    case Smoothing::floor:
+      return "floor";
+    case Smoothing::add_k:
+      return "add-k";
+    case Smoothing::exp:
+      return "exp";
   }
   return "exp";
 }
@@ -105,7 +110,9 @@ void BleuStats::add(const BleuStats& other) {
 std::string bleu_signature(const BleuOptions& options, const std::string& nrefs) {
   std::string smooth = smoothing_name(options.smooth);
   if (options.smooth == Smoothing::floor || options.smooth == Smoothing::add_k) {
-    smooth += "[" + two_decimals(options.smooth_value.value_or(default_smooth_value(options.smooth))) + "]";
+    smooth += "[" +
+              two_decimals(options.smooth_value.value_or(default_smooth_value(options.smooth))) +
+              "]";
   }
   return Signature(nrefs)
       .add("case", options.lowercase ? "lc" : "mixed")
@@ -150,7 +157,8 @@ BleuStats bleu_segment_stats(const std::string& hyp, const std::vector<const std
   return stats;
 }
 
-BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options, const std::string& nrefs) {
+BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options,
+                        const std::string& nrefs) {
   check_options(options);
   const auto order = static_cast<std::size_t>(options.max_ngram_order);
   const double smooth_value = options.smooth_value.value_or(default_smooth_value(options.smooth));
@@ -166,13 +174,16 @@ BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options, cons
   r.totals.resize(order, 0);
   r.ratio = r.ref_len ? static_cast<double>(r.sys_len) / static_cast<double>(r.ref_len) : 0.0;
   if (r.sys_len < r.ref_len) {
-    r.bp = r.sys_len > 0 ? std::exp(1.0 - static_cast<double>(r.ref_len) / static_cast<double>(r.sys_len)) : 0.0;
+    r.bp = r.sys_len > 0
+               ? std::exp(1.0 - static_cast<double>(r.ref_len) / static_cast<double>(r.sys_len))
+               : 0.0;
   } else {
     r.bp = 1.0;
   }
   r.precisions.assign(order, 0.0);
 
-  const bool any_match = std::any_of(r.counts.begin(), r.counts.end(), [](std::int64_t c) { return c != 0; });
+  const bool any_match =
+      std::any_of(r.counts.begin(), r.counts.end(), [](std::int64_t c) { return c != 0; });
   if (any_match) {
     // The arithmetic follows sacreBLEU's compute_bleu operation for operation, so that the
     // doubles (not just the rounded output) are the same.
@@ -206,9 +217,11 @@ BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options, cons
   }
 
   std::string precisions;
-  for (std::size_t n = 0; n < order; ++n) precisions += (n ? "/" : "") + format_fixed(r.precisions[n], 1);
-  r.verbose = precisions + " (BP = " + format_fixed(r.bp, 3) + " ratio = " + format_fixed(r.ratio, 3) +
-              " hyp_len = " + std::to_string(r.sys_len) + " ref_len = " + std::to_string(r.ref_len) + ")";
+  for (std::size_t n = 0; n < order; ++n)
+    precisions += (n ? "/" : "") + format_fixed(r.precisions[n], 1);
+  r.verbose = precisions + " (BP = " + format_fixed(r.bp, 3) +
+              " ratio = " + format_fixed(r.ratio, 3) + " hyp_len = " + std::to_string(r.sys_len) +
+              " ref_len = " + std::to_string(r.ref_len) + ")";
   return r;
 }
 

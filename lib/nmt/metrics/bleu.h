@@ -33,9 +33,9 @@ enum class Smoothing {
   exp,    // method 3, mteval-v13a's: the k-th zero precision becomes 1 / (2^k * total_n)
 };
 
-std::string smoothing_name(Smoothing smoothing);            // "none", "floor", "add-k", "exp"
-Smoothing parse_smoothing(const std::string& name);          // throws nmt::ConfigError
-double default_smooth_value(Smoothing smoothing);            // 0.1 (floor), 1 (add-k), else 0
+std::string smoothing_name(Smoothing smoothing);     // "none", "floor", "add-k", "exp"
+Smoothing parse_smoothing(const std::string& name);  // throws nmt::ConfigError
+double default_smooth_value(Smoothing smoothing);    // 0.1 (floor), 1 (add-k), else 0
 
 struct BleuOptions {
   Tokenizer tokenize = Tokenizer::v13a;  // word splitting; part of the signature (tok:)
@@ -50,10 +50,10 @@ struct BleuOptions {
 
 // The sufficient statistics of BLEU, summable over segments.
 struct BleuStats {
-  std::int64_t sys_len = 0;          // hypothesis tokens
-  std::int64_t ref_len = 0;          // closest reference tokens
-  std::vector<std::int64_t> correct; // clipped matches per order (index n-1)
-  std::vector<std::int64_t> total;   // hypothesis n-grams per order
+  std::int64_t sys_len = 0;           // hypothesis tokens
+  std::int64_t ref_len = 0;           // closest reference tokens
+  std::vector<std::int64_t> correct;  // clipped matches per order (index n-1)
+  std::vector<std::int64_t> total;    // hypothesis n-grams per order
   void add(const BleuStats& other);
 };
 
@@ -87,7 +87,8 @@ BleuStats bleu_segment_stats(const std::string& hyp, const std::vector<const std
                              const BleuOptions& options);
 
 // BLEU from summed statistics (sacreBLEU's BLEU.compute_bleu), with the signature for `nrefs`.
-BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options, const std::string& nrefs = "1");
+BleuResult compute_bleu(const BleuStats& stats, const BleuOptions& options,
+                        const std::string& nrefs = "1");
 
 // "nrefs:N|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0"; floor and add-k carry their
 // value: "smooth:floor[0.10]".

@@ -69,7 +69,8 @@ std::u32string remove(std::u32string_view s, Pred in_class) {
 }
 
 // str.replace(old, new): leftmost, non-overlapping, left to right.
-inline std::u32string replace_all(std::u32string_view s, std::u32string_view from, std::u32string_view to) {
+inline std::u32string replace_all(std::u32string_view s, std::u32string_view from,
+                                  std::u32string_view to) {
   std::u32string out;
   out.reserve(s.size());
   std::size_t i = 0;

@@ -69,14 +69,16 @@ std::vector<Counter> extract_ngrams(const std::string& line, const ChrfOptions& 
 
 void check_options(const ChrfOptions& options) {
   if (options.char_order < 1 || options.word_order < 0 || options.beta < 0) {
-    throw ConfigError("chrF needs char_order >= 1, word_order >= 0 and beta >= 0 (--chrf-char-order, "
-                      "--chrf-word-order, --chrf-beta)");
+    throw ConfigError(
+        "chrF needs char_order >= 1, word_order >= 0 and beta >= 0 (--chrf-char-order, "
+        "--chrf-word-order, --chrf-beta)");
   }
 }
 
 // The statistics of one segment against its best reference (sacreBLEU's
 // CHRF._compute_segment_statistics).
-std::vector<std::int64_t> segment_stats(const std::string& hyp, const std::vector<const std::string*>& refs,
+std::vector<std::int64_t> segment_stats(const std::string& hyp,
+                                        const std::vector<const std::string*>& refs,
                                         const ChrfOptions& options) {
   const auto hyp_ngrams = extract_ngrams(hyp, options, "hypothesis");
   std::vector<std::int64_t> best;
@@ -109,7 +111,8 @@ std::vector<std::int64_t> segment_stats(const std::string& hyp, const std::vecto
 }  // namespace
 
 std::string chrf_name(const ChrfOptions& options) {
-  return "chrF" + std::to_string(options.beta) + std::string(static_cast<std::size_t>(options.word_order), '+');
+  return "chrF" + std::to_string(options.beta) +
+         std::string(static_cast<std::size_t>(options.word_order), '+');
 }
 
 std::string chrf_signature(const ChrfOptions& options, const std::string& nrefs) {

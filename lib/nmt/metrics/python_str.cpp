@@ -11,7 +11,13 @@ namespace nmt::metrics {
 bool py_isspace(char32_t c) {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
     case 0x3000:
       return true;
     default:
@@ -84,13 +90,14 @@ std::u32string py_lower(std::u32string_view s) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     UErrorCode status = U_ZERO_ERROR;
     n = u_strToLower(reinterpret_cast<UChar*>(lowered.data()), static_cast<int32_t>(lowered.size()),
-                     reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()),
-                     "", &status);
+                     reinterpret_cast<const UChar*>(utf16.data()),
+                     static_cast<int32_t>(utf16.size()), "", &status);
     if (status == U_BUFFER_OVERFLOW_ERROR) {
       lowered.assign(static_cast<std::size_t>(n) + 1, u'\0');
       continue;
     }
-    if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU u_strToLower: ") + u_errorName(status));
+    if (U_FAILURE(status))
+      throw std::runtime_error(std::string("ICU u_strToLower: ") + u_errorName(status));
     break;
   }
   std::u32string out;

@@ -26,8 +26,9 @@ SegmentReferences gather_references(std::size_t num_hypotheses,
       if (!stream[i].empty()) out.segments[i].push_back(&stream[i]);
     }
     if (out.segments[i].empty()) {
-      throw DataError("segment " + std::to_string(i + 1) +
-                      ": every reference is empty (sacreBLEU 2.x rejects segments without a reference)");
+      throw DataError(
+          "segment " + std::to_string(i + 1) +
+          ": every reference is empty (sacreBLEU 2.x rejects segments without a reference)");
     }
     counts.insert(out.segments[i].size());
   }

@@ -59,13 +59,27 @@ std::string json_string(const std::string& utf8) {
   for (char ch : utf8) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -104,7 +118,8 @@ std::string MetricScore::to_json(int width, bool indent) const {
     if (bar == std::string::npos) bar = signature.size();
     const std::string field = signature.substr(start, bar - start);
     const std::size_t colon = field.find(':');
-    if (colon != std::string::npos) items.emplace_back(field.substr(0, colon), json_string(field.substr(colon + 1)));
+    if (colon != std::string::npos)
+      items.emplace_back(field.substr(0, colon), json_string(field.substr(colon + 1)));
     start = bar + 1;
   }
   std::string out = indent ? "{\n" : "{";

@@ -14,10 +14,11 @@ namespace {
 // preprocesses a reference twice (once when caching references, again in
 // TER._extract_reference_info); with the default options that changes nothing, but with
 // `normalized` it does (e.g. "&amp;lt;" -> "&lt;" -> "<"), so references take `passes` = 2.
-std::vector<std::string> ter_words(const std::string& line, const TerOptions& options, const std::string& context,
-                                   int passes = 1) {
+std::vector<std::string> ter_words(const std::string& line, const TerOptions& options,
+                                   const std::string& context, int passes = 1) {
   std::u32string tokenized = utf8_to_u32(line, context);
-  for (int pass = 0; pass < passes; ++pass) tokenized = tokenize_tercom(py_rstrip(tokenized), options);
+  for (int pass = 0; pass < passes; ++pass)
+    tokenized = tokenize_tercom(py_rstrip(tokenized), options);
   std::vector<std::string> words;
   for (auto w : py_split(tokenized)) words.push_back(u32_to_utf8(w));
   return words;
@@ -36,8 +37,7 @@ std::string ter_signature(const TerOptions& options, const std::string& nrefs) {
 }
 
 TerResult corpus_ter(const std::vector<std::string>& hyps,
-                     const std::vector<std::vector<std::string>>& refs,
-                     const TerOptions& options) {
+                     const std::vector<std::vector<std::string>>& refs, const TerOptions& options) {
   const SegmentReferences segments = gather_references(hyps.size(), refs);
   // Summed in segment order as doubles, as sacreBLEU's sum_of_lists does.
   double total_edits = 0.0, total_ref_length = 0.0;
@@ -47,12 +47,14 @@ TerResult corpus_ter(const std::vector<std::string>& hyps,
       std::int64_t best_edits = 10000000000000000;  // int(1e16)
       std::int64_t ref_lengths = 0;
       for (const std::string* ref : segments.segments[i]) {
-        const EditCount count = translation_edit_rate(hyp_words, ter_words(*ref, options, "reference", 2));
+        const EditCount count =
+            translation_edit_rate(hyp_words, ter_words(*ref, options, "reference", 2));
         ref_lengths += count.ref_length;
         best_edits = std::min(best_edits, count.edits);
       }
       total_edits += static_cast<double>(best_edits);
-      total_ref_length += static_cast<double>(ref_lengths) / static_cast<double>(segments.segments[i].size());
+      total_ref_length +=
+          static_cast<double>(ref_lengths) / static_cast<double>(segments.segments[i].size());
     } catch (const DataError& e) {
       throw DataError("segment " + std::to_string(i + 1) + ": " + e.what());
     }
@@ -72,7 +74,8 @@ TerResult corpus_ter(const std::vector<std::string>& hyps,
   return r;
 }
 
-TerResult sentence_ter(const std::string& hyp, const std::vector<std::string>& refs, const TerOptions& options) {
+TerResult sentence_ter(const std::string& hyp, const std::vector<std::string>& refs,
+                       const TerOptions& options) {
   std::vector<std::vector<std::string>> streams;
   for (const auto& ref : refs) streams.push_back({ref});
   return corpus_ter({hyp}, streams, options);

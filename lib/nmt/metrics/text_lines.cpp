@@ -27,7 +27,8 @@ std::vector<std::string> read_text_lines(std::istream& in, const std::string& so
   check_utf8_lines(lines, source);
   for (auto& line : lines) {
     // Only a line ending in whitespace (ASCII, or any non-ASCII byte) needs the Unicode rstrip.
-    if (!line.empty() && (static_cast<unsigned char>(line.back()) >= 0x80 || py_isspace(static_cast<unsigned char>(line.back())))) {
+    if (!line.empty() && (static_cast<unsigned char>(line.back()) >= 0x80 ||
+                          py_isspace(static_cast<unsigned char>(line.back())))) {
       line = u32_to_utf8(py_rstrip(utf8_to_u32(line)));
     }
   }

@@ -28,10 +28,14 @@ const std::vector<std::string>& tokenizer_names() {
 
 std::string tokenizer_name(Tokenizer tokenizer) {
   switch (tokenizer) {
-    case Tokenizer::none: return "none";
-    case Tokenizer::v13a: return "13a";
-    case Tokenizer::intl: return "intl";
-    case Tokenizer::character: return "char";
+    case Tokenizer::none:
+      return "none";
+    case Tokenizer::v13a:
+      return "13a";
+    case Tokenizer::intl:
+      return "intl";
+    case Tokenizer::character:
+      return "char";
   }
   return "13a";
 }
@@ -46,10 +50,14 @@ Tokenizer parse_tokenizer(const std::string& name) {
 
 std::u32string tokenize(Tokenizer tokenizer, std::u32string_view line) {
   switch (tokenizer) {
-    case Tokenizer::none: return std::u32string(line);
-    case Tokenizer::v13a: return tokenize_13a(line);
-    case Tokenizer::intl: return tokenize_intl(line);
-    case Tokenizer::character: return tokenize_char(line);
+    case Tokenizer::none:
+      return std::u32string(line);
+    case Tokenizer::v13a:
+      return tokenize_13a(line);
+    case Tokenizer::intl:
+      return tokenize_intl(line);
+    case Tokenizer::character:
+      return tokenize_char(line);
   }
   return std::u32string(line);
 }

@@ -19,8 +19,15 @@ bool is_asian_punct(char32_t c) {
 // TercomTokenizer.FULL_WIDTH_PUNCT: [\uff0e\uff0c\uff1f\uff1a\uff1b\uff01\uff02\uff08\uff09]
 bool is_full_width_punct(char32_t c) {
   switch (c) {
-    case 0xFF0E: case 0xFF0C: case 0xFF1F: case 0xFF1A: case 0xFF1B: case 0xFF01: case 0xFF02:
-    case 0xFF08: case 0xFF09:
+    case 0xFF0E:
+    case 0xFF0C:
+    case 0xFF1F:
+    case 0xFF1A:
+    case 0xFF1B:
+    case 0xFF01:
+    case 0xFF02:
+    case 0xFF08:
+    case 0xFF09:
       return true;
     default:
       return false;
@@ -49,9 +56,12 @@ std::u32string normalize_asian(std::u32string_view line) {
   // CJK Unified Ideographs (and Extension A), CJK Strokes and Radicals Supplement, CJK
   // Compatibility (and its Ideographs and Forms), and the range sacreBLEU labels "Enclosed CJK
   // Letters and Months" but writes as \u3200-\u3f22 (which also covers kana): one pass each.
-  std::u32string s = pad(line, [](char32_t c) { return in(c, 0x4E00, 0x9FFF) || in(c, 0x3400, 0x4DBF); });
+  std::u32string s =
+      pad(line, [](char32_t c) { return in(c, 0x4E00, 0x9FFF) || in(c, 0x3400, 0x4DBF); });
   s = pad(s, [](char32_t c) { return in(c, 0x31C0, 0x31EF) || in(c, 0x2E80, 0x2EFF); });
-  s = pad(s, [](char32_t c) { return in(c, 0x3300, 0x33FF) || in(c, 0xF900, 0xFAFF) || in(c, 0xFE30, 0xFE4F); });
+  s = pad(s, [](char32_t c) {
+    return in(c, 0x3300, 0x33FF) || in(c, 0xF900, 0xFAFF) || in(c, 0xFE30, 0xFE4F);
+  });
   s = pad(s, [](char32_t c) { return in(c, 0x3200, 0x3F22); });
   // sacreBLEU's three kana rules, r"(^|^[kana])([kana]+)(?=$|^[kana])", need the line to start
   // with kana; it starts with the space normalize_general_and_western adds, so they never match.
@@ -62,7 +72,15 @@ std::u32string normalize_asian(std::u32string_view line) {
 
 bool is_tercom_punct(char32_t c) {
   switch (c) {
-    case U'.': case U',': case U'?': case U':': case U';': case U'!': case U'"': case U'(': case U')':
+    case U'.':
+    case U',':
+    case U'?':
+    case U':':
+    case U';':
+    case U'!':
+    case U'"':
+    case U'(':
+    case U')':
       return true;
     default:
       return false;
@@ -80,7 +98,8 @@ std::u32string tokenize_tercom(std::u32string_view line, const TercomOptions& op
   }
   if (options.no_punct) {
     s = remove(s, is_tercom_punct);
-    if (options.asian_support) s = remove(s, [](char32_t c) { return is_asian_punct(c) || is_full_width_punct(c); });
+    if (options.asian_support)
+      s = remove(s, [](char32_t c) { return is_asian_punct(c) || is_full_width_punct(c); });
   }
   return py_join_split(s);
 }

@@ -35,9 +35,11 @@ using Words = std::vector<int>;  // words interned as ids: equality is all the a
 // fresh computation would produce: the cache changes speed, never results.
 class BeamEditDistance {
  public:
-  explicit BeamEditDistance(const Words& ref) : ref_(ref), empty_row_(ref.size() + 1, Cell{kInfinity, kUndef}) {
+  explicit BeamEditDistance(const Words& ref)
+      : ref_(ref), empty_row_(ref.size() + 1, Cell{kInfinity, kUndef}) {
     initial_row_.reserve(ref.size() + 1);
-    for (std::size_t j = 0; j <= ref.size(); ++j) initial_row_.push_back({static_cast<std::int64_t>(j), kIns});
+    for (std::size_t j = 0; j <= ref.size(); ++j)
+      initial_row_.push_back({static_cast<std::int64_t>(j), kIns});
     nodes_.emplace_back();  // the trie's root: the empty prefix
   }
 
@@ -55,7 +57,9 @@ class BeamEditDistance {
     const std::size_t start = cached.size() - 1;
     const std::size_t n_h = hyp.size(), n_r = ref_.size();
     std::vector<Row> fresh(n_h - start, empty_row_);  // rows start+1..n_h
-    const auto row = [&](std::size_t i) -> const Row& { return i <= start ? *cached[i] : fresh[i - start - 1]; };
+    const auto row = [&](std::size_t i) -> const Row& {
+      return i <= start ? *cached[i] : fresh[i - start - 1];
+    };
 
     const double length_ratio = n_h ? static_cast<double>(n_r) / static_cast<double>(n_h) : 1.0;
     // In very unequal lengths the beam would not overlap the previous row: widen it.
@@ -139,7 +143,9 @@ class BeamEditDistance {
 // Python's words[a:b] for 0 <= a, with b clamped to the length.
 void append_slice(Words& out, const Words& words, std::size_t a, std::size_t b) {
   b = std::min(b, words.size());
-  if (a < b) out.insert(out.end(), words.begin() + static_cast<long>(a), words.begin() + static_cast<long>(b));
+  if (a < b)
+    out.insert(out.end(), words.begin() + static_cast<long>(a),
+               words.begin() + static_cast<long>(b));
 }
 
 // sacreBLEU's _perform_shift: move words[start:start+length] to before position `target`.
@@ -206,7 +212,8 @@ Shift best_shift(const Words& hyp, const Words& ref, BeamEditDistance& distance,
   // sacreBLEU's _find_shifted_pairs, inlined: every matching block (start_h, start_r, length).
   for (std::size_t start_h = 0; start_h < hyp.size(); ++start_h) {
     for (std::size_t start_r = 0; start_r < ref.size(); ++start_r) {
-      if (std::labs(static_cast<long>(start_r) - static_cast<long>(start_h)) > kMaxShiftDist) continue;
+      if (std::labs(static_cast<long>(start_r) - static_cast<long>(start_h)) > kMaxShiftDist)
+        continue;
       for (std::size_t length = 1; length <= kMaxShiftSize; ++length) {
         if (hyp[start_h + length - 1] != ref[start_r + length - 1]) break;
         // Shift only a block that is wrong where it is, to where the reference is not matched.
@@ -229,15 +236,17 @@ Shift best_shift(const Words& hyp, const Words& ref, BeamEditDistance& distance,
             // Tercom's ranking: bigger gain, then longer block, then earlier block, then
             // earlier target (sacreBLEU's tuple comparison; equal keys mean an equal shift).
             const auto key = std::make_tuple(delta, length, -static_cast<long>(start_h), -idx);
-            if (!have_best || key > std::make_tuple(best_delta, best_length, -static_cast<long>(best_start),
-                                                   -static_cast<long>(best_idx))) {
+            if (!have_best ||
+                key > std::make_tuple(best_delta, best_length, -static_cast<long>(best_start),
+                                      -static_cast<long>(best_idx))) {
               have_best = true;
               best_delta = delta, best_length = length, best_start = start_h;
               best_idx = static_cast<std::size_t>(idx);
               best_words = std::move(shifted);
             }
           }
-          if (checked >= kMaxShiftCandidates) return have_best ? Shift{best_delta, best_words} : Shift{0, hyp};
+          if (checked >= kMaxShiftCandidates)
+            return have_best ? Shift{best_delta, best_words} : Shift{0, hyp};
         }
         if (start_h + length == hyp.size() || start_r + length == ref.size()) break;
       }
@@ -254,7 +263,8 @@ EditCount translation_edit_rate(const std::vector<std::string>& hyp_words,
   std::unordered_map<std::string, int> ids;
   const auto intern = [&](const std::vector<std::string>& words) {
     Words out;
-    for (const auto& w : words) out.push_back(ids.emplace(w, static_cast<int>(ids.size())).first->second);
+    for (const auto& w : words)
+      out.push_back(ids.emplace(w, static_cast<int>(ids.size())).first->second);
     return out;
   };
   const Words ref = intern(ref_words);

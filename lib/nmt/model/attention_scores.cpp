@@ -8,7 +8,8 @@
 namespace nmt {
 
 torch::Tensor padding_bias(const torch::Tensor& pad_mask) {
-  auto bias = torch::zeros(pad_mask.sizes(), torch::TensorOptions().dtype(torch::kFloat).device(pad_mask.device()));
+  auto bias = torch::zeros(pad_mask.sizes(),
+                           torch::TensorOptions().dtype(torch::kFloat).device(pad_mask.device()));
   bias.masked_fill_(pad_mask, kMaskedScore);
   return bias.view({pad_mask.size(0), 1, 1, pad_mask.size(1)});  // [B, 1, 1, S]
 }
@@ -41,7 +42,8 @@ torch::Tensor per_head_matrix(int64_t heads, int64_t dim) {
 
 AttentionScoresImpl::AttentionScoresImpl(const AttentionScoresOptions& options)
     : options_(options), kind_(parse_attention_kind(options.kind)) {
-  TORCH_CHECK(options_.heads > 0 && options_.head_dim > 0, "attention: heads and head_dim must be positive");
+  TORCH_CHECK(options_.heads > 0 && options_.head_dim > 0,
+              "attention: heads and head_dim must be positive");
   const auto h = options_.heads, d = options_.head_dim;
   if (kind_ == AttentionKind::kGeneral) {
     weight_ = register_parameter("weight", per_head_matrix(h, d));
@@ -55,12 +57,14 @@ AttentionScoresImpl::AttentionScoresImpl(const AttentionScoresOptions& options)
 
 torch::Tensor AttentionScoresImpl::prepare_keys(const torch::Tensor& keys) const {
   // Row-vector keys: (W k)^T = k W^T, with W [H, d, d] broadcast over the batch.
-  if (kind_ == AttentionKind::kGeneral) return torch::matmul(keys, weight_.transpose(-2, -1));  // [B, H, S, d_k]
+  if (kind_ == AttentionKind::kGeneral)
+    return torch::matmul(keys, weight_.transpose(-2, -1));  // [B, H, S, d_k]
   if (kind_ == AttentionKind::kAdditive) return torch::matmul(keys, key_weight_.transpose(-2, -1));
   return keys;
 }
 
-torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query, const torch::Tensor& prepared_keys) const {
+torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query,
+                                          const torch::Tensor& prepared_keys) const {
   if (kind_ == AttentionKind::kAdditive) {
     const auto h = options_.heads, d = options_.head_dim;
     auto wq = torch::matmul(query, query_weight_.transpose(-2, -1));  // [B, H, T, d_k]
@@ -71,11 +75,14 @@ torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query, const torc
   return torch::matmul(query, prepared_keys.transpose(-2, -1));  // [B, H, T, S]
 }
 
-torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query, const torch::Tensor& prepared_keys,
+torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query,
+                                           const torch::Tensor& prepared_keys,
                                            const torch::Tensor& values, const torch::Tensor& bias,
                                            torch::Tensor* weights) {
   auto s = scores(query, prepared_keys);  // [B, H, T, S]
-  const double scale = kind_ == AttentionKind::kScaledDot ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim)) : 1.0;
+  const double scale = kind_ == AttentionKind::kScaledDot
+                           ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim))
+                           : 1.0;
   // Scale, mask and softmax in float32 whatever the compute dtype: one fused add when masked.
   torch::Tensor logits;
   if (bias.defined())

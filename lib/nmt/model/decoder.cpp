@@ -15,26 +15,31 @@ std::vector<std::pair<torch::Tensor, torch::Tensor>> TransformerDecoderImpl::mem
   return kv;
 }
 
-torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& embedded, const torch::Tensor& memory,
-                                              const torch::Tensor& src_bias, std::vector<torch::Tensor>* self_weights,
+torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& embedded,
+                                              const torch::Tensor& memory,
+                                              const torch::Tensor& src_bias,
+                                              std::vector<torch::Tensor>* self_weights,
                                               std::vector<torch::Tensor>* cross_weights) {
   const auto bias = causal_bias(embedded.size(1), embedded.device());  // [1, 1, T, T]
-  return run(embedded, /*offset=*/0, bias, memory_keys_values(memory), src_bias, {}, self_weights, cross_weights);
+  return run(embedded, /*offset=*/0, bias, memory_keys_values(memory), src_bias, {}, self_weights,
+             cross_weights);
 }
 
-torch::Tensor TransformerDecoderImpl::run(const torch::Tensor& embedded, int64_t offset, const torch::Tensor& self_bias,
-                                          const std::vector<std::pair<torch::Tensor, torch::Tensor>>& cross,
-                                          const torch::Tensor& src_bias, const std::vector<DecoderLayerState>& states,
-                                          std::vector<torch::Tensor>* self_weights,
-                                          std::vector<torch::Tensor>* cross_weights) {
-  TORCH_CHECK(cross.size() == blocks_.size(), "decoder: expected cross keys/values for ", blocks_.size(), " layers");
-  TORCH_CHECK(states.empty() || states.size() == blocks_.size(), "decoder: cache has the wrong number of layers");
+torch::Tensor TransformerDecoderImpl::run(
+    const torch::Tensor& embedded, int64_t offset, const torch::Tensor& self_bias,
+    const std::vector<std::pair<torch::Tensor, torch::Tensor>>& cross,
+    const torch::Tensor& src_bias, const std::vector<DecoderLayerState>& states,
+    std::vector<torch::Tensor>* self_weights, std::vector<torch::Tensor>* cross_weights) {
+  TORCH_CHECK(cross.size() == blocks_.size(), "decoder: expected cross keys/values for ",
+              blocks_.size(), " layers");
+  TORCH_CHECK(states.empty() || states.size() == blocks_.size(),
+              "decoder: cache has the wrong number of layers");
   auto x = layer_input(embedded, offset);  // [B, T, D]
   for (size_t i = 0; i < blocks_.size(); ++i) {
     torch::Tensor sw, cw;
     x = blocks_[i]->forward(x, self_bias, cross[i].first, cross[i].second, src_bias,
-                            states.empty() ? DecoderLayerState{} : states[i], self_weights ? &sw : nullptr,
-                            cross_weights ? &cw : nullptr);
+                            states.empty() ? DecoderLayerState{} : states[i],
+                            self_weights ? &sw : nullptr, cross_weights ? &cw : nullptr);
     if (self_weights) self_weights->push_back(sw);
     if (cross_weights) cross_weights->push_back(cw);
   }

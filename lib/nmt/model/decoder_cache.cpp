@@ -15,9 +15,11 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 // read one static row, one static row per run is kept (the new group is the run length); else
 // one per row (group 1).
 std::pair<torch::Tensor, int64_t> grouped_static_rows(const torch::Tensor& idx, int64_t group) {
-  const torch::Tensor slot = group == 1 ? idx : idx.div(group, "floor");  // [B'] old static row per row
+  const torch::Tensor slot =
+      group == 1 ? idx : idx.div(group, "floor");  // [B'] old static row per row
   if (slot.numel() == 0) return {slot, 1};
-  const auto runs = torch::unique_consecutive(slot, /*return_inverse=*/false, /*return_counts=*/true);
+  const auto runs =
+      torch::unique_consecutive(slot, /*return_inverse=*/false, /*return_counts=*/true);
   const torch::Tensor& firsts = std::get<0>(runs);
   const torch::Tensor counts = std::get<2>(runs).cpu();
   const int64_t run = counts[0].item<int64_t>();
@@ -54,7 +56,8 @@ void reorder_cache_rows(DecoderCache& cache, EncoderOutput& encoded, const torch
     const int64_t count = static_row_count(cache, encoded);
     // E.g. beam search's first reorder, each sentence's row repeated K times: the static rows
     // stay, only the grouping changes.
-    if (count < 0 || rows.numel() != count || !rows.equal(torch::arange(count, rows.options()))) static_rows = rows;
+    if (count < 0 || rows.numel() != count || !rows.equal(torch::arange(count, rows.options())))
+      static_rows = rows;
     cache.group = group;
   } else if (!same_sources) {
     static_rows = idx;
@@ -71,12 +74,15 @@ void reorder_cache_rows(DecoderCache& cache, EncoderOutput& encoded, const torch
     if (encoded.memory.defined())
       encoded.memory = encoded.memory.index_select(0, static_rows.to(encoded.memory.device()));
     if (encoded.src_pad_mask.defined())
-      encoded.src_pad_mask = encoded.src_pad_mask.index_select(0, static_rows.to(encoded.src_pad_mask.device()));
+      encoded.src_pad_mask =
+          encoded.src_pad_mask.index_select(0, static_rows.to(encoded.src_pad_mask.device()));
   }
   // Attention kept for the previous step belongs to the old rows.
-  if (cache.attention.defined()) cache.attention = cache.attention.index_select(0, idx.to(cache.attention.device()));
+  if (cache.attention.defined())
+    cache.attention = cache.attention.index_select(0, idx.to(cache.attention.device()));
   if (cache.attention_layers.defined())
-    cache.attention_layers = cache.attention_layers.index_select(0, idx.to(cache.attention_layers.device()));
+    cache.attention_layers =
+        cache.attention_layers.index_select(0, idx.to(cache.attention_layers.device()));
 }
 
 }  // namespace nmt

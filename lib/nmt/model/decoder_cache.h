@@ -33,7 +33,7 @@ struct DecoderCache {
   static constexpr const char* kSourceRowKey = "source_row";
 
   std::map<std::string, torch::Tensor> tensors;
-  int64_t steps = 0;  // target positions consumed so far
+  int64_t steps = 0;       // target positions consumed so far
   bool groupable = false;  // set by initial_cache(): step() reads grouped static entries
   int64_t group = 1;       // cache rows per static row (and per row of `encoded`)
   // When true, step() stores the cross-attention weights of this step, averaged over heads, of the

@@ -23,9 +23,10 @@ class DecoderLayerImpl : public torch::nn::Module {
   // x [B, T, D]; self_bias broadcastable to [B, H, T, T'] (causal mask, or undefined when decoding
   // one step with a cache); cross keys/values from memory_keys_values(); cross_bias [B, 1, 1, S].
   // -> [B, T, D]. The weights pointers, when given, get [B, H, T, T'] and [B, H, T, S].
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& self_bias, const torch::Tensor& cross_keys,
-                        const torch::Tensor& cross_values, const torch::Tensor& cross_bias,
-                        DecoderLayerState state = {}, torch::Tensor* self_weights = nullptr,
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& self_bias,
+                        const torch::Tensor& cross_keys, const torch::Tensor& cross_values,
+                        const torch::Tensor& cross_bias, DecoderLayerState state = {},
+                        torch::Tensor* self_weights = nullptr,
                         torch::Tensor* cross_weights = nullptr);
 
   // Cross-attention keys/values of memory [B, S, D], each [B, H, S, d_k]: computed once per source.

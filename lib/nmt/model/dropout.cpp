@@ -18,7 +18,8 @@ inline uint64_t splitmix64(uint64_t z) {
 
 // y = x * mask, dy = dy * mask: the mask is the only saved state.
 struct DropoutFunction : public torch::autograd::Function<DropoutFunction> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, double p) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               double p) {
     auto mask = dropout_mask(x, p);
     ctx->save_for_backward({mask});
     return x * mask;
@@ -34,27 +35,30 @@ struct DropoutFunction : public torch::autograd::Function<DropoutFunction> {
 
 torch::Tensor dropout_mask(const torch::Tensor& like, double p) {
   TORCH_CHECK(p >= 0.0 && p < 1.0, "dropout probability must be in [0, 1), got ", p);
-  auto mask = torch::empty(like.sizes(), like.options().memory_format(c10::MemoryFormat::Contiguous));
+  auto mask =
+      torch::empty(like.sizes(), like.options().memory_format(c10::MemoryFormat::Contiguous));
   const int64_t n = mask.numel();
   // One 64-bit draw per call keeps runs repeatable under torch::manual_seed.
-  const auto seed = static_cast<uint64_t>(
-      torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::TensorOptions().dtype(torch::kLong)).item<int64_t>());
+  const auto seed = static_cast<uint64_t>(torch::randint(std::numeric_limits<int64_t>::max(), {1},
+                                                         torch::TensorOptions().dtype(torch::kLong))
+                                              .item<int64_t>());
   const auto threshold = static_cast<uint32_t>(p * 65536.0);  // drop when a 16-bit draw < threshold
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, mask.scalar_type(), "nmt_dropout_mask", [&] {
-    auto* out = mask.data_ptr<scalar_t>();
-    const auto keep = static_cast<scalar_t>(1.0 / (1.0 - p));
-    const auto drop = static_cast<scalar_t>(0.0);
-    // Four 16-bit draws per 64-bit word; blocks are multiples of 4 so word boundaries never depend
-    // on how the range is split between threads.
-    at::parallel_for(0, (n + 3) / 4, /*grain_size=*/8192, [&](int64_t begin, int64_t end) {
-      for (int64_t w = begin; w < end; ++w) {
-        uint64_t bits = splitmix64(seed ^ (static_cast<uint64_t>(w) * 0xD1B54A32D192ED03ULL));
-        const int64_t base = w * 4, stop = std::min<int64_t>(base + 4, n);
-        for (int64_t i = base; i < stop; ++i, bits >>= 16)
-          out[i] = static_cast<uint32_t>(bits & 0xFFFF) < threshold ? drop : keep;
-      }
-    });
-  });
+  AT_DISPATCH_FLOATING_TYPES_AND2(
+      at::kBFloat16, at::kHalf, mask.scalar_type(), "nmt_dropout_mask", [&] {
+        auto* out = mask.data_ptr<scalar_t>();
+        const auto keep = static_cast<scalar_t>(1.0 / (1.0 - p));
+        const auto drop = static_cast<scalar_t>(0.0);
+        // Four 16-bit draws per 64-bit word; blocks are multiples of 4 so word boundaries never
+        // depend on how the range is split between threads.
+        at::parallel_for(0, (n + 3) / 4, /*grain_size=*/8192, [&](int64_t begin, int64_t end) {
+          for (int64_t w = begin; w < end; ++w) {
+            uint64_t bits = splitmix64(seed ^ (static_cast<uint64_t>(w) * 0xD1B54A32D192ED03ULL));
+            const int64_t base = w * 4, stop = std::min<int64_t>(base + 4, n);
+            for (int64_t i = base; i < stop; ++i, bits >>= 16)
+              out[i] = static_cast<uint32_t>(bits & 0xFFFF) < threshold ? drop : keep;
+          }
+        });
+      });
   return mask;
 }
 

@@ -1,6 +1,7 @@
 // The transformer encoder: positions combined with the (scaled) source embeddings, dropout, a stack
-// of EncoderLayers and, with pre-norm, a final LayerNorm (layer_stack.h). The embedding table itself belongs to
-// the model (it may be shared with the target side), so the encoder takes looked-up rows.
+// of EncoderLayers and, with pre-norm, a final LayerNorm (layer_stack.h). The embedding table
+// itself belongs to the model (it may be shared with the target side), so the encoder takes
+// looked-up rows.
 #pragma once
 
 #include <torch/torch.h>

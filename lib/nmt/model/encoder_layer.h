@@ -36,13 +36,15 @@ inline torch::Tensor layer_norm(torch::nn::LayerNorm& norm, const torch::Tensor&
 }
 
 // x + dropout(y): the residual connection of every sublayer.
-torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& y, double dropout, bool training);
+torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& y, double dropout,
+                       bool training);
 
 class EncoderLayerImpl : public torch::nn::Module {
  public:
   explicit EncoderLayerImpl(const TransformerLayerOptions& options);
   // x [B, S, D], bias [B, 1, 1, S] (source padding) -> [B, S, D]; `weights` gets [B, H, S, S].
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights = nullptr);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias,
+                        torch::Tensor* weights = nullptr);
 
  private:
   TransformerLayerOptions options_;

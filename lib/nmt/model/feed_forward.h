@@ -15,10 +15,10 @@ enum class Activation { kRelu, kGelu };
 Activation parse_activation(const std::string& activation);
 
 struct FeedForwardOptions {
-  int64_t d_model = 512;          // D: input and output width
-  int64_t ff = 2048;              // inner width
+  int64_t d_model = 512;            // D: input and output width
+  int64_t ff = 2048;                // inner width
   std::string activation = "relu";  // relu | gelu (exact, erf-based)
-  double dropout = 0.1;           // dropout on the inner activations (training only)
+  double dropout = 0.1;             // dropout on the inner activations (training only)
 };
 
 class FeedForwardImpl : public torch::nn::Module {
@@ -29,7 +29,7 @@ class FeedForwardImpl : public torch::nn::Module {
 
  private:
   FeedForwardOptions options_;
-  Activation activation_;  // options_.activation, parsed once
+  Activation activation_;          // options_.activation, parsed once
   torch::nn::Linear fc1{nullptr};  // [D] -> [ff]
   torch::nn::Linear fc2{nullptr};  // [ff] -> [D]
 };

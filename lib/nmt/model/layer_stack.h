@@ -30,7 +30,8 @@ class LayerStack : public torch::nn::Module {
       layers->push_back(blocks_.back());
     }
     if (options.pre_norm)
-      final_norm = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.d_model})));
+      final_norm = register_module(
+          "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.d_model})));
   }
 
   // embedded [B, T, D] (raw embedding rows) at positions offset .. offset+T-1 -> the first
@@ -42,13 +43,15 @@ class LayerStack : public torch::nn::Module {
   }
 
   // The last layer's output [B, T, D] -> the stack's output (final LayerNorm with pre-norm).
-  torch::Tensor stack_output(const torch::Tensor& x) { return final_norm ? layer_norm(final_norm, x) : x; }
+  torch::Tensor stack_output(const torch::Tensor& x) {
+    return final_norm ? layer_norm(final_norm, x) : x;
+  }
 
   double dropout_;
   PositionalEncoding positional{nullptr};
   torch::nn::ModuleList layers{nullptr};
-  std::vector<Layer> blocks_;                  // the entries of `layers`, typed
-  torch::nn::LayerNorm final_norm{nullptr};    // pre-norm only
+  std::vector<Layer> blocks_;                // the entries of `layers`, typed
+  torch::nn::LayerNorm final_norm{nullptr};  // pre-norm only
 };
 
 }  // namespace nmt

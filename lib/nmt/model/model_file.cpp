@@ -12,33 +12,36 @@ namespace {
 // Reads `module`'s own parameters and buffers from `archive`, then recurses into its children
 // (the layout Module::save writes), checking every shape: Module::load would silently accept a
 // tensor of another shape.
-void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
-                 const std::string& origin) {
+void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                 const std::string& prefix, const std::string& origin) {
   torch::NoGradGuard no_grad;
   auto load = [&](const std::string& key, torch::Tensor& target, bool is_buffer) {
     torch::Tensor stored;
     if (!archive.try_read(key, stored, is_buffer))
-      throw CheckpointError(origin + ": " + (is_buffer ? "buffer '" : "parameter '") + prefix + key +
-                            "' is missing (the file does not match its config)");
+      throw CheckpointError(origin + ": " + (is_buffer ? "buffer '" : "parameter '") + prefix +
+                            key + "' is missing (the file does not match its config)");
     if (stored.sizes() != target.sizes()) {
       std::ostringstream msg;
-      msg << origin << ": parameter '" << prefix << key << "' has shape " << stored.sizes() << ", the config implies "
-          << target.sizes();
+      msg << origin << ": parameter '" << prefix << key << "' has shape " << stored.sizes()
+          << ", the config implies " << target.sizes();
       throw CheckpointError(msg.str());
     }
     target.copy_(stored);
   };
-  for (auto& item : module.named_parameters(/*recurse=*/false)) load(item.key(), item.value(), false);
+  for (auto& item : module.named_parameters(/*recurse=*/false))
+    load(item.key(), item.value(), false);
   for (auto& item : module.named_buffers(/*recurse=*/false)) load(item.key(), item.value(), true);
   for (const auto& child : module.named_children()) {
     torch::serialize::InputArchive sub;
     if (!archive.try_read(child.key(), sub))
-      throw CheckpointError(origin + ": module '" + prefix + child.key() + "' is missing (the file does not match its config)");
+      throw CheckpointError(origin + ": module '" + prefix + child.key() +
+                            "' is missing (the file does not match its config)");
     load_module(*child.value(), sub, prefix + child.key() + ".", origin);
   }
 }
 
-int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key, const std::string& origin) {
+int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key,
+                 const std::string& origin) {
   c10::IValue value;
   if (!archive.try_read(key, value) || !value.isInt())
     throw CheckpointError(origin + ": not an nmt model file (no integer '" + key + "')");
@@ -47,7 +50,8 @@ int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key
 
 }  // namespace
 
-void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& model, const Config& config) {
+void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& model,
+                 const Config& config) {
   Config resolved = config;
   resolved.model = model.config();
   torch::serialize::OutputArchive params;
@@ -62,25 +66,29 @@ void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& mo
 LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& origin) {
   const auto version = read_int(archive, "format_version", origin);
   if (version != kModelFormatVersion)
-    throw CheckpointError(origin + ": model format version " + std::to_string(version) + " is not supported (expected " +
-                          std::to_string(kModelFormatVersion) + ")");
+    throw CheckpointError(origin + ": model format version " + std::to_string(version) +
+                          " is not supported (expected " + std::to_string(kModelFormatVersion) +
+                          ")");
   c10::IValue text;
   if (!archive.try_read("config", text) || !text.isString())
     throw CheckpointError(origin + ": not an nmt model file (no 'config')");
   LoadedModel loaded;
   try {
-    loaded.config = config_from_json(nlohmann::json::parse(text.toStringRef()), origin + " (stored config)");
+    loaded.config =
+        config_from_json(nlohmann::json::parse(text.toStringRef()), origin + " (stored config)");
   } catch (const std::exception& e) {
     throw CheckpointError(origin + ": its stored config is invalid: " + e.what());
   }
-  const auto src_vocab = read_int(archive, "src_vocab", origin), tgt_vocab = read_int(archive, "tgt_vocab", origin);
+  const auto src_vocab = read_int(archive, "src_vocab", origin),
+             tgt_vocab = read_int(archive, "tgt_vocab", origin);
   try {
     loaded.model = make_model(loaded.config.model, src_vocab, tgt_vocab);
   } catch (const std::exception& e) {
     throw CheckpointError(origin + ": cannot build the model its config describes: " + e.what());
   }
   torch::serialize::InputArchive params;
-  if (!archive.try_read("model", params)) throw CheckpointError(origin + ": not an nmt model file (no 'model')");
+  if (!archive.try_read("model", params))
+    throw CheckpointError(origin + ": not an nmt model file (no 'model')");
   load_module(*loaded.model, params, "", origin);
   return loaded;
 }
@@ -97,8 +105,10 @@ void save_model_file(const std::string& path, const Seq2SeqImpl& model, const Co
 
 LoadedModel load_model_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw CheckpointError("model file '" + path + "' does not exist");
-  if (!S_ISREG(st.st_mode)) throw CheckpointError("model file '" + path + "' is not a regular file");
+  if (::stat(path.c_str(), &st) != 0)
+    throw CheckpointError("model file '" + path + "' does not exist");
+  if (!S_ISREG(st.st_mode))
+    throw CheckpointError("model file '" + path + "' is not a regular file");
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);
@@ -106,7 +116,8 @@ LoadedModel load_model_file(const std::string& path) {
     // The first line of c10 messages is the useful part; the rest is a C++ stack trace.
     std::string what = e.what();
     what = what.substr(0, what.find('\n'));
-    throw CheckpointError("model file '" + path + "' is truncated, corrupt or not a model file (" + what + ")");
+    throw CheckpointError("model file '" + path + "' is truncated, corrupt or not a model file (" +
+                          what + ")");
   }
   return read_model(archive, "model file '" + path + "'");
 }

@@ -2,11 +2,10 @@
 // the vocabulary sizes), so loading needs no architecture flags.
 //
 // Format: a torch::serialize archive (a zip, as torch::save writes) holding
-//   "model"           sub-archive: parameters and buffers, nested by submodule (Module::save layout)
-//   "config"          string: the full resolved Config as JSON (to_json), model section = the model's
-//   "src_vocab"       int: source vocabulary size
-//   "tgt_vocab"       int: target vocabulary size
-//   "format_version"  int: kModelFormatVersion
+//   "model"           sub-archive: parameters and buffers, nested by submodule (Module::save
+//   layout) "config"          string: the full resolved Config as JSON (to_json), model section =
+//   the model's "src_vocab"       int: source vocabulary size "tgt_vocab"       int: target
+//   vocabulary size "format_version"  int: kModelFormatVersion
 // The trainer puts the same keys (write_model) into its checkpoint archives beside the optimizer
 // state, so a checkpoint is also a model file.
 #pragma once
@@ -28,7 +27,8 @@ struct LoadedModel {
 };
 
 // Writes the keys above into `archive` (config.model is replaced by model.config()).
-void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& model, const Config& config);
+void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& model,
+                 const Config& config);
 
 // Rebuilds the model from `archive`. `origin` (a file name) is named in errors. Throws
 // CheckpointError when a key is missing, the version is unknown, or a parameter is missing or has

@@ -11,14 +11,16 @@ namespace {
 torch::nn::Linear fused_linear(int64_t in, int64_t out, int64_t blocks) {
   torch::nn::Linear linear(torch::nn::LinearOptions(in, out * blocks));
   torch::NoGradGuard no_grad;
-  for (int64_t b = 0; b < blocks; ++b) torch::nn::init::xavier_uniform_(linear->weight.narrow(0, b * out, out));
+  for (int64_t b = 0; b < blocks; ++b)
+    torch::nn::init::xavier_uniform_(linear->weight.narrow(0, b * out, out));
   linear->bias.zero_();
   return linear;
 }
 
 }  // namespace
 
-MultiHeadAttentionImpl::MultiHeadAttentionImpl(const MultiHeadAttentionOptions& options) : options_(options) {
+MultiHeadAttentionImpl::MultiHeadAttentionImpl(const MultiHeadAttentionOptions& options)
+    : options_(options) {
   const int64_t d = options_.d_model;
   if (options_.heads <= 0 || d % options_.heads != 0)
     throw ConfigError("config key 'model.heads': " + std::to_string(options_.heads) +
@@ -31,12 +33,14 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(const MultiHeadAttentionOptions& 
     kv_proj = register_module("kv_proj", fused_linear(d, d, 2));
   }
   out_proj = register_module("out_proj", fused_linear(d, d, 1));
-  scorer = register_module("scorer", AttentionScores(AttentionScoresOptions{
-                                         options_.scoring, options_.heads, head_dim_, options_.attention_dropout}));
+  scorer = register_module(
+      "scorer", AttentionScores(AttentionScoresOptions{options_.scoring, options_.heads, head_dim_,
+                                                       options_.attention_dropout}));
 }
 
-torch::Tensor MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                                             const torch::Tensor& bias, torch::Tensor* weights) {
+torch::Tensor MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& k,
+                                             const torch::Tensor& v, const torch::Tensor& bias,
+                                             torch::Tensor* weights) {
   auto out = scorer->forward(q, k, v, bias, weights);  // [B, H, T, d_k]
   const auto b = out.size(0), t = out.size(2);
   // [B, H, T, d_k] -> [B, T, H, d_k] -> [B, T, D]
@@ -44,7 +48,8 @@ torch::Tensor MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch
 }
 
 torch::Tensor MultiHeadAttentionImpl::self_attend(const torch::Tensor& x, const torch::Tensor& bias,
-                                                  torch::Tensor* cache_keys, torch::Tensor* cache_values,
+                                                  torch::Tensor* cache_keys,
+                                                  torch::Tensor* cache_values,
                                                   torch::Tensor* weights) {
   TORCH_CHECK(in_proj, "self_attend called on a cross-attention module");
   const auto b = x.size(0), t = x.size(1);
@@ -66,7 +71,8 @@ torch::Tensor MultiHeadAttentionImpl::self_attend(const torch::Tensor& x, const 
   return attend(q, k, v, bias, weights);
 }
 
-std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::memory_keys_values(const torch::Tensor& memory) {
+std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::memory_keys_values(
+    const torch::Tensor& memory) {
   TORCH_CHECK(kv_proj, "memory_keys_values called on a self-attention module");
   const auto b = memory.size(0), s = memory.size(1);
   // [B, S, 2D] -> [B, S, 2, H, d_k] -> [2, B, H, S, d_k]
@@ -74,8 +80,10 @@ std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::memory_keys_valu
   return {scorer->prepare_keys(kv[0]).contiguous(), kv[1].contiguous()};
 }
 
-torch::Tensor MultiHeadAttentionImpl::cross_attend(const torch::Tensor& x, const torch::Tensor& keys,
-                                                   const torch::Tensor& values, const torch::Tensor& bias,
+torch::Tensor MultiHeadAttentionImpl::cross_attend(const torch::Tensor& x,
+                                                   const torch::Tensor& keys,
+                                                   const torch::Tensor& values,
+                                                   const torch::Tensor& bias,
                                                    torch::Tensor* weights) {
   TORCH_CHECK(q_proj, "cross_attend called on a self-attention module");
   const auto b = x.size(0), t = x.size(1);
@@ -89,10 +97,13 @@ torch::Tensor MultiHeadAttentionImpl::cross_attend(const torch::Tensor& x, const
   const int64_t g = b / n, h = options_.heads;
   q = q.reshape({n, g, h, t, head_dim_}).transpose(1, 2).reshape({n, h, g * t, head_dim_});
   auto out = scorer->forward(q, keys, values, bias, weights);  // [n, H, G * T, d_k]
-  if (weights)  // [n, H, G * T, S] -> [B, H, T, S]
-    *weights = weights->reshape({n, h, g, t, -1}).transpose(1, 2).reshape({b, h, t, weights->size(-1)});
+  if (weights)                                                 // [n, H, G * T, S] -> [B, H, T, S]
+    *weights =
+        weights->reshape({n, h, g, t, -1}).transpose(1, 2).reshape({b, h, t, weights->size(-1)});
   // [n, H, G * T, d_k] -> [n, H, G, T, d_k] -> [n, G, T, H, d_k] -> [B, T, D]
-  out = out.reshape({n, h, g, t, head_dim_}).permute({0, 2, 3, 1, 4}).reshape({b, t, options_.d_model});
+  out = out.reshape({n, h, g, t, head_dim_})
+            .permute({0, 2, 3, 1, 4})
+            .reshape({b, t, options_.d_model});
   return out_proj(out);
 }
 

@@ -24,11 +24,11 @@
 namespace nmt {
 
 struct MultiHeadAttentionOptions {
-  int64_t d_model = 512;              // D: input and output width
-  int64_t heads = 8;                  // H: must divide d_model
-  std::string scoring = "scaled_dot"; // see attention_scores.h
-  double attention_dropout = 0.0;     // dropout on the attention weights
-  bool self_attention = true;         // true: fused QKV (`in_proj`); false: `q_proj` + fused `kv_proj`
+  int64_t d_model = 512;               // D: input and output width
+  int64_t heads = 8;                   // H: must divide d_model
+  std::string scoring = "scaled_dot";  // see attention_scores.h
+  double attention_dropout = 0.0;      // dropout on the attention weights
+  bool self_attention = true;  // true: fused QKV (`in_proj`); false: `q_proj` + fused `kv_proj`
 };
 
 class MultiHeadAttentionImpl : public torch::nn::Module {
@@ -40,7 +40,8 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   // the new positions' prepared keys and values [B, H, T, d_k] are appended to them along dim 2 and
   // the query attends over the whole cache (T' = cached + T). `weights` receives [B, H, T, T'].
   torch::Tensor self_attend(const torch::Tensor& x, const torch::Tensor& bias,
-                            torch::Tensor* cache_keys = nullptr, torch::Tensor* cache_values = nullptr,
+                            torch::Tensor* cache_keys = nullptr,
+                            torch::Tensor* cache_values = nullptr,
                             torch::Tensor* weights = nullptr);
 
   // Cross-attention keys and values of memory [B, S, D]: {prepared keys, values}, each
@@ -51,8 +52,9 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   // -> [B, T, D]. `weights` receives [B, H, T, S]. Keys/values (and bias) may also be grouped:
   // [n, H, S, d_k] with n dividing B, rows r of x attending over keys r / (B / n) (beam search's
   // K hypotheses of a sentence share one copy; see DecoderCache).
-  torch::Tensor cross_attend(const torch::Tensor& x, const torch::Tensor& keys, const torch::Tensor& values,
-                             const torch::Tensor& bias, torch::Tensor* weights = nullptr);
+  torch::Tensor cross_attend(const torch::Tensor& x, const torch::Tensor& keys,
+                             const torch::Tensor& values, const torch::Tensor& bias,
+                             torch::Tensor* weights = nullptr);
 
   const MultiHeadAttentionOptions& options() const { return options_; }
 

@@ -21,14 +21,15 @@ PositionalCombine parse_positional_combine(const std::string& combine) {
                     "' (expected add or concat)");
 }
 
-torch::Tensor PositionalEncodingImpl::sinusoids(int64_t offset, int64_t length, int64_t dim, double base) {
+torch::Tensor PositionalEncodingImpl::sinusoids(int64_t offset, int64_t length, int64_t dim,
+                                                double base) {
   auto f64 = torch::TensorOptions().dtype(torch::kDouble);
   auto pos = torch::arange(offset, offset + length, f64).unsqueeze(1);  // [T, 1]
   auto j = torch::arange(dim, f64);                                     // [D]
   // Channels 2i and 2i+1 share the frequency 1 / base^(2i/D).
   auto inv_freq = torch::pow(base, -2.0 * torch::floor(j / 2) / static_cast<double>(dim));  // [D]
-  auto angle = pos * inv_freq.unsqueeze(0);                                                // [T, D]
-  auto even = (torch::remainder(j, 2) == 0).unsqueeze(0);                                  // [1, D]
+  auto angle = pos * inv_freq.unsqueeze(0);                // [T, D]
+  auto even = (torch::remainder(j, 2) == 0).unsqueeze(0);  // [1, D]
   return torch::where(even, torch::sin(angle), torch::cos(angle)).to(torch::kFloat);
 }
 
@@ -36,7 +37,8 @@ PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& 
     : options_(options),
       kind_(parse_positional_kind(options.kind)),
       combine_(parse_positional_combine(options.combine)) {
-  if (options_.max_positions < 1) throw ConfigError("config key 'model.max_positions' must be positive");
+  if (options_.max_positions < 1)
+    throw ConfigError("config key 'model.max_positions' must be positive");
   const int64_t d = options_.d_model;
   scale_ = std::sqrt(static_cast<double>(d));
   if (kind_ == PositionalKind::kSinusoidal) {
@@ -47,22 +49,27 @@ PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& 
     table->weight.normal_(0.0, std::pow(static_cast<double>(d), -0.5));
   }
   if (combine_ == PositionalCombine::kConcat && kind_ != PositionalKind::kNone) {
-    projection = register_module("projection", torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
+    projection = register_module("projection",
+                                 torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
     torch::nn::init::xavier_uniform_(projection->weight);
   }
 }
 
-torch::Tensor PositionalEncodingImpl::encodings(int64_t offset, int64_t length, const torch::TensorOptions& options) {
+torch::Tensor PositionalEncodingImpl::encodings(int64_t offset, int64_t length,
+                                                const torch::TensorOptions& options) {
   if (kind_ == PositionalKind::kNone) return {};
   const int64_t end = offset + length;
   if (kind_ == PositionalKind::kLearned) {
-    TORCH_CHECK(end <= options_.max_positions, "position ", end - 1, " is beyond model.max_positions = ",
-                options_.max_positions, " of the learned positional table");
-    auto positions = torch::arange(offset, end, torch::TensorOptions().dtype(torch::kLong).device(table->weight.device()));
+    TORCH_CHECK(end <= options_.max_positions, "position ", end - 1,
+                " is beyond model.max_positions = ", options_.max_positions,
+                " of the learned positional table");
+    auto positions = torch::arange(
+        offset, end, torch::TensorOptions().dtype(torch::kLong).device(table->weight.device()));
     return table(positions).to(options);  // [T, D]
   }
-  auto pe = end <= sinusoid_cache_.size(0) ? sinusoid_cache_.narrow(0, offset, length)
-                                           : sinusoids(offset, length, options_.d_model, options_.base);
+  auto pe = end <= sinusoid_cache_.size(0)
+                ? sinusoid_cache_.narrow(0, offset, length)
+                : sinusoids(offset, length, options_.d_model, options_.base);
   return pe.to(options);  // [T, D]
 }
 

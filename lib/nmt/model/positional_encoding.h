@@ -28,11 +28,11 @@ PositionalKind parse_positional_kind(const std::string& kind);
 PositionalCombine parse_positional_combine(const std::string& combine);
 
 struct PositionalEncodingOptions {
-  int64_t d_model = 512;              // D: width of embeddings and encodings
-  std::string kind = "sinusoidal";    // sinusoidal | learned | none
-  std::string combine = "add";        // add | concat
-  double base = 10000.0;              // sinusoid wavelengths range from 2*pi to base*2*pi
-  int64_t max_positions = 1024;       // rows of the learned table
+  int64_t d_model = 512;            // D: width of embeddings and encodings
+  std::string kind = "sinusoidal";  // sinusoidal | learned | none
+  std::string combine = "add";      // add | concat
+  double base = 10000.0;            // sinusoid wavelengths range from 2*pi to base*2*pi
+  int64_t max_positions = 1024;     // rows of the learned table
 };
 
 class PositionalEncodingImpl : public torch::nn::Module {
@@ -54,12 +54,12 @@ class PositionalEncodingImpl : public torch::nn::Module {
 
  private:
   PositionalEncodingOptions options_;
-  PositionalKind kind_;                     // options_.kind, parsed once
-  PositionalCombine combine_;               // options_.combine, parsed once
+  PositionalKind kind_;        // options_.kind, parsed once
+  PositionalCombine combine_;  // options_.combine, parsed once
   double scale_;
-  torch::Tensor sinusoid_cache_;            // float32 [max_positions, D], not a parameter
-  torch::nn::Embedding table{nullptr};      // learned: [max_positions, D]
-  torch::nn::Linear projection{nullptr};    // concat: [2D] -> [D]
+  torch::Tensor sinusoid_cache_;          // float32 [max_positions, D], not a parameter
+  torch::nn::Embedding table{nullptr};    // learned: [max_positions, D]
+  torch::nn::Linear projection{nullptr};  // concat: [2D] -> [D]
 };
 TORCH_MODULE(PositionalEncoding);
 

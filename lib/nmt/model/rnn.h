@@ -1,7 +1,8 @@
 // The rnn architecture (model.arch = rnn) behind the Seq2Seq interface: a bidirectional LSTM/GRU
 // encoder (rnn_encoder.h) and a Luong-style attentional decoder with input feeding
 // (rnn_decoder.h), with the embedding sharing/tying of the Seq2Seq base (seq2seq.h) and the
-// attention scoring choices of the transformer. model.heads, ff, positional* and norm do not apply (recurrence carries position).
+// attention scoring choices of the transformer. model.heads, ff, positional* and norm do not apply
+// (recurrence carries position).
 //
 // Decoding cache (DecoderCache::tensors), every entry batch-first:
 //   hidden           [B, L, D]   recurrent hidden states (the RNN's [L, B, D], transposed)

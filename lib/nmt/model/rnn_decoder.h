@@ -33,18 +33,21 @@ class RnnDecoderImpl : public torch::nn::Module {
   RnnState initial_state(const torch::Tensor& memory, const torch::Tensor& pad_mask);
 
   // Attention keys [B, 1, S, D] prepared once per source (the scorer's transform of the memory).
-  torch::Tensor prepare_keys(const torch::Tensor& memory) { return attention->prepare_keys(memory.unsqueeze(1)); }
+  torch::Tensor prepare_keys(const torch::Tensor& memory) {
+    return attention->prepare_keys(memory.unsqueeze(1));
+  }
 
   // One position: embedded [B, D] (embedding row of the previous token), keys from
   // prepare_keys(), values = memory [B, S, D], src_bias [B, 1, 1, S] -> h~ [B, D]; advances
   // `state`. `weights`, when given, receives the attention weights [B, 1, 1, S].
   torch::Tensor step(const torch::Tensor& embedded, RnnState& state, const torch::Tensor& keys,
-                     const torch::Tensor& memory, const torch::Tensor& src_bias, torch::Tensor* weights = nullptr);
+                     const torch::Tensor& memory, const torch::Tensor& src_bias,
+                     torch::Tensor* weights = nullptr);
 
   // Teacher forcing: embedded [B, T, D] -> attentional states [B, T, D]. `weights`, when given,
   // receives the attention weights [B, 1, T, S].
-  torch::Tensor forward(const torch::Tensor& embedded, const torch::Tensor& memory, const torch::Tensor& pad_mask,
-                        torch::Tensor* weights = nullptr);
+  torch::Tensor forward(const torch::Tensor& embedded, const torch::Tensor& memory,
+                        const torch::Tensor& pad_mask, torch::Tensor* weights = nullptr);
 
   bool is_lstm() const { return !lstm.is_empty(); }
 
@@ -55,7 +58,7 @@ class RnnDecoderImpl : public torch::nn::Module {
   torch::nn::GRU gru{nullptr};        // rnn_cell gru
   torch::nn::Linear bridge{nullptr};  // [D] -> [L * D]: initial hidden states
   AttentionScores attention{nullptr};
-  torch::nn::Linear combine{nullptr}; // W_c: [2D] -> [D], no bias
+  torch::nn::Linear combine{nullptr};  // W_c: [2D] -> [D], no bias
 };
 TORCH_MODULE(RnnDecoder);
 

@@ -35,19 +35,22 @@ torch::nn::Embedding make_embedding(int64_t vocab, int64_t d_model) {
 
 void Seq2SeqImpl::register_embeddings() {
   if (config_.share_embeddings && src_vocab_ != tgt_vocab_)
-    throw ConfigError("config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
-                      "source has " + std::to_string(src_vocab_) + " entries and the target " +
-                      std::to_string(tgt_vocab_));
+    throw ConfigError(
+        "config key 'model.share_embeddings': shared embeddings need one joint vocabulary, but the "
+        "source has " +
+        std::to_string(src_vocab_) + " entries and the target " + std::to_string(tgt_vocab_));
   src_embed = register_module("src_embed", make_embedding(src_vocab_, config_.d_model));
   // A shared table is registered once, so optimizers and parameter counts see it once.
-  tgt_embed = config_.share_embeddings ? src_embed
-                                       : register_module("tgt_embed", make_embedding(tgt_vocab_, config_.d_model));
+  tgt_embed = config_.share_embeddings
+                  ? src_embed
+                  : register_module("tgt_embed", make_embedding(tgt_vocab_, config_.d_model));
 }
 
 void Seq2SeqImpl::register_output_projection() {
   if (config_.tie_embeddings) return;
   output_projection = register_module(
-      "output_projection", torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, tgt_vocab_).bias(false)));
+      "output_projection",
+      torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, tgt_vocab_).bias(false)));
   torch::nn::init::xavier_uniform_(output_projection->weight);
 }
 
@@ -56,7 +59,8 @@ torch::Tensor Seq2SeqImpl::project(const torch::Tensor& hidden) {
   return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
 }
 
-void Seq2SeqImpl::reorder(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices) {
+void Seq2SeqImpl::reorder(DecoderCache& cache, EncoderOutput& encoded,
+                          const torch::Tensor& indices) {
   reorder_cache_rows(cache, encoded, indices);
 }
 
@@ -77,16 +81,19 @@ std::string Seq2SeqImpl::parameter_summary() const {
   for (const auto& item : named_parameters(/*recurse=*/true)) {
     if (!seen.insert(item.value().unsafeGetTensorImpl()).second) continue;
     std::string top = item.key().substr(0, item.key().find('.'));
-    if (top.find("embed") != std::string::npos || top.find("output") != std::string::npos) top = "embeddings";
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == top; });
+    if (top.find("embed") != std::string::npos || top.find("output") != std::string::npos)
+      top = "embeddings";
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == top; });
     if (it == groups.end()) {
       groups.emplace_back(top, 0);
       it = groups.end() - 1;
     }
     it->second += item.value().numel();
   }
-  std::stable_sort(groups.begin(), groups.end(),
-                   [](const auto& a, const auto& b) { return (a.first == "embeddings") > (b.first == "embeddings"); });
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    return (a.first == "embeddings") > (b.first == "embeddings");
+  });
   std::string out = config_.arch + ": " + human_count(parameter_count()) + " parameters (";
   for (size_t i = 0; i < groups.size(); ++i)
     out += (i ? ", " : "") + groups[i].first + " " + human_count(groups[i].second);

@@ -24,9 +24,9 @@ struct EncoderOutput {
 
 // Attention weights of a teacher-forced pass, for pictures and alignments.
 struct AttentionMaps {
-  std::vector<torch::Tensor> encoder_self;   // per layer [B, H, S, S]
-  std::vector<torch::Tensor> decoder_self;   // per layer [B, H, T, T]
-  std::vector<torch::Tensor> cross;          // per layer [B, H, T, S]
+  std::vector<torch::Tensor> encoder_self;  // per layer [B, H, S, S]
+  std::vector<torch::Tensor> decoder_self;  // per layer [B, H, T, T]
+  std::vector<torch::Tensor> cross;         // per layer [B, H, T, S]
 };
 
 class Seq2SeqImpl : public torch::nn::Module {
@@ -38,7 +38,8 @@ class Seq2SeqImpl : public torch::nn::Module {
 
   virtual EncoderOutput encode(const torch::Tensor& src) = 0;
   virtual DecoderCache initial_cache(const EncoderOutput& encoded) = 0;
-  // last_tokens [B] (BOS at the first step) -> log-probabilities [B, V] (float32) of the next token.
+  // last_tokens [B] (BOS at the first step) -> log-probabilities [B, V] (float32) of the next
+  // token.
   virtual torch::Tensor step(const torch::Tensor& last_tokens, const EncoderOutput& encoded,
                              DecoderCache& cache) = 0;
   // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output. The
@@ -95,7 +96,7 @@ class EncoderDecoder : public Seq2SeqImpl {
   EncoderOutput encode(const torch::Tensor& src) override {
     TORCH_CHECK(src.dim() == 2, "encode: src must be [batch, src_len], got ", src.sizes());
     EncoderOutput out;
-    out.src_pad_mask = src.eq(kPadId);                         // [B, S]
+    out.src_pad_mask = src.eq(kPadId);                       // [B, S]
     out.memory = encoder(src_embed(src), out.src_pad_mask);  // [B, S, D]
     return out;
   }
@@ -104,7 +105,8 @@ class EncoderDecoder : public Seq2SeqImpl {
   // Registers src_embed, tgt_embed, encoder, decoder and output_projection, in this order.
   EncoderDecoder(const ModelConfig& config, int64_t src_vocab, int64_t tgt_vocab)
       : Seq2SeqImpl(config, src_vocab, tgt_vocab) {
-    TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId, "vocabularies must hold the reserved ids");
+    TORCH_CHECK(src_vocab > kEosId && tgt_vocab > kEosId,
+                "vocabularies must hold the reserved ids");
     register_embeddings();
     encoder = register_module("encoder", Encoder(config_));
     decoder = register_module("decoder", Decoder(config_));

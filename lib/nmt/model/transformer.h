@@ -6,8 +6,8 @@
 // Decoding cache (DecoderCache::tensors), every entry batch-first:
 //   decoder.<i>.self_keys / self_values             [B, H, t, d_k]  grown by one position per step
 //   static.decoder.<i>.cross_keys / cross_values    [n, H, S, d_k]  computed once in initial_cache
-//   static.src_bias                                 [n, 1, 1, S]    the source padding mask as a bias
-//   source_row                                      [B]             row -> source sentence
+//   static.src_bias                                 [n, 1, 1, S]    the source padding mask as a
+//   bias source_row                                      [B]             row -> source sentence
 // The cache is groupable: n = B / cache.group static rows (beam search keeps one per sentence).
 #pragma once
 

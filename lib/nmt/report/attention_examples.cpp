@@ -20,7 +20,8 @@ std::vector<std::string> pieces(const Tokenizer& t, const std::vector<int64_t>& 
 
 }  // namespace
 
-std::vector<AttentionSentence> attention_sentences(DecodingModel& m, const std::vector<std::string>& sources,
+std::vector<AttentionSentence> attention_sentences(DecodingModel& m,
+                                                   const std::vector<std::string>& sources,
                                                    const std::vector<std::string>& targets,
                                                    const AttentionExampleOptions& o) {
   if (!targets.empty() && targets.size() != sources.size())
@@ -58,7 +59,8 @@ std::vector<AttentionSentence> attention_sentences(DecodingModel& m, const std::
     AttentionSentence s;
     s.source = sources[i];
     s.translation = m.target->decode(tgt_ids[i]);
-    if (!targets.empty() && !targets[i].empty()) s.notes.push_back("target given (forced), not translated");
+    if (!targets.empty() && !targets[i].empty())
+      s.notes.push_back("target given (forced), not translated");
     s.figures = attention_figures(*m.model, src_ids[i], tgt_ids[i], pieces(*m.source, src_ids[i]),
                                   pieces(*m.target, tgt_ids[i]), o.request, &s.notes);
     out.push_back(std::move(s));

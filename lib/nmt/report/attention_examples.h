@@ -14,14 +14,15 @@
 namespace nmt::report {
 
 struct AttentionExampleOptions {
-  int64_t beam = 0;           // beam size of the translation search (0 = the model config's decode.beam)
-  AttentionRequest request;   // which layers/heads/maps to draw
+  int64_t beam = 0;  // beam size of the translation search (0 = the model config's decode.beam)
+  AttentionRequest request;  // which layers/heads/maps to draw
 };
 
 // One AttentionSentence per source, in order. `targets` is empty or as long as `sources`; a
 // non-empty targets[i] is drawn as given (forced) instead of the model's translation.
 // Throws ConfigError for a layer/head the model lacks (see attention_figures).
-std::vector<AttentionSentence> attention_sentences(DecodingModel& model, const std::vector<std::string>& sources,
+std::vector<AttentionSentence> attention_sentences(DecodingModel& model,
+                                                   const std::vector<std::string>& sources,
                                                    const std::vector<std::string>& targets,
                                                    const AttentionExampleOptions& options);
 

@@ -14,17 +14,20 @@ std::string describe(int64_t layer, int64_t layers, int64_t head, int64_t heads)
 }
 
 // Resolves a 1-based request (0 = default, returned as -1) against what the model has.
-int64_t resolve(int64_t requested, int64_t available, const char* option, const std::string& name, const char* noun) {
+int64_t resolve(int64_t requested, int64_t available, const char* option, const std::string& name,
+                const char* noun) {
   if (requested < 0 || requested > available)
-    throw ConfigError(std::string(option) + " " + std::to_string(requested) + ": the model's " + name + " has " +
-                      std::to_string(available) + " " + noun + " (counting from 1)");
+    throw ConfigError(std::string(option) + " " + std::to_string(requested) + ": the model's " +
+                      name + " has " + std::to_string(available) + " " + noun +
+                      " (counting from 1)");
   return requested == 0 ? -1 : requested - 1;
 }
 
 // One map family (cross, encoder self or decoder self): the mean or chosen head of the requested
 // layer (or of each layer), then each head when asked.
-void add_figures(const std::vector<torch::Tensor>& per_layer, const std::string& name, const AttentionRequest& req,
-                 const std::vector<std::string>& rows, const std::vector<std::string>& cols, const std::string& row_axis,
+void add_figures(const std::vector<torch::Tensor>& per_layer, const std::string& name,
+                 const AttentionRequest& req, const std::vector<std::string>& rows,
+                 const std::vector<std::string>& cols, const std::string& row_axis,
                  const std::string& col_axis, std::vector<AttentionFigure>& out) {
   const auto layers = static_cast<int64_t>(per_layer.size());
   int64_t first = resolve(req.layer, layers, "--layer", name, "layers");
@@ -36,7 +39,8 @@ void add_figures(const std::vector<torch::Tensor>& per_layer, const std::string&
   }
   for (int64_t layer = first; layer <= last; ++layer) {
     const torch::Tensor& maps = per_layer[static_cast<size_t>(layer)];  // [1, H, rows, cols]
-    TORCH_CHECK(maps.dim() == 4 && maps.size(0) == 1 && maps.size(2) == static_cast<int64_t>(rows.size()) &&
+    TORCH_CHECK(maps.dim() == 4 && maps.size(0) == 1 &&
+                    maps.size(2) == static_cast<int64_t>(rows.size()) &&
                     maps.size(3) == static_cast<int64_t>(cols.size()),
                 "attention map of unexpected shape ", maps.sizes());
     const int64_t heads = maps.size(1);
@@ -69,14 +73,14 @@ Matrix to_matrix(const torch::Tensor& map) {
   return m;
 }
 
-std::vector<AttentionFigure> attention_figures(Seq2SeqImpl& model, const std::vector<int64_t>& src_ids,
-                                               const std::vector<int64_t>& tgt_ids,
-                                               const std::vector<std::string>& src_pieces,
-                                               const std::vector<std::string>& tgt_pieces,
-                                               const AttentionRequest& request, std::vector<std::string>* notes) {
+std::vector<AttentionFigure> attention_figures(
+    Seq2SeqImpl& model, const std::vector<int64_t>& src_ids, const std::vector<int64_t>& tgt_ids,
+    const std::vector<std::string>& src_pieces, const std::vector<std::string>& tgt_pieces,
+    const AttentionRequest& request, std::vector<std::string>* notes) {
   TORCH_CHECK(src_ids.size() == src_pieces.size() && tgt_ids.size() == tgt_pieces.size(),
               "attention_figures: ids and pieces differ in length");
-  const auto device = model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters()[0].device();
+  const auto device =
+      model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters()[0].device();
   const auto as_row = [&](std::vector<int64_t> ids) {  // [1, n] int64
     return torch::tensor(ids, torch::kInt64).unsqueeze(0).to(device);
   };
@@ -101,17 +105,20 @@ std::vector<AttentionFigure> attention_figures(Seq2SeqImpl& model, const std::ve
 
   std::vector<AttentionFigure> figures;
   if (maps.cross.empty()) throw std::runtime_error("the model returned no cross-attention maps");
-  add_figures(maps.cross, "cross-attention", request, out_labels, src_labels, "translation", "source", figures);
+  add_figures(maps.cross, "cross-attention", request, out_labels, src_labels, "translation",
+              "source", figures);
   if (request.self_attention) {
     if (maps.encoder_self.empty() && maps.decoder_self.empty()) {
-      if (notes) notes->push_back(model.config().arch + " model: no self-attention to draw (--self skipped)");
+      if (notes)
+        notes->push_back(model.config().arch +
+                         " model: no self-attention to draw (--self skipped)");
     } else {
       if (!maps.encoder_self.empty())
-        add_figures(maps.encoder_self, "encoder self-attention", request, src_labels, src_labels, "source (query)",
-                    "source (key)", figures);
+        add_figures(maps.encoder_self, "encoder self-attention", request, src_labels, src_labels,
+                    "source (query)", "source (key)", figures);
       if (!maps.decoder_self.empty())
-        add_figures(maps.decoder_self, "decoder self-attention", request, in_labels, in_labels, "target input (query)",
-                    "target input (key)", figures);
+        add_figures(maps.decoder_self, "decoder self-attention", request, in_labels, in_labels,
+                    "target input (query)", "target input (key)", figures);
     }
   }
   return figures;

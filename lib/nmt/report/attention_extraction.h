@@ -19,10 +19,10 @@
 namespace nmt::report {
 
 struct AttentionRequest {
-  int64_t layer = 0;            // 1-based layer to draw; 0 = the last one
-  int64_t head = 0;             // 1-based head; 0 = the mean over all heads
-  bool all_heads = false;       // one figure per head of the layer, after the mean
-  bool all_layers = false;      // the figures above for every layer, first to last (ignores `layer`)
+  int64_t layer = 0;        // 1-based layer to draw; 0 = the last one
+  int64_t head = 0;         // 1-based head; 0 = the mean over all heads
+  bool all_heads = false;   // one figure per head of the layer, after the mean
+  bool all_layers = false;  // the figures above for every layer, first to last (ignores `layer`)
   bool self_attention = false;  // also encoder and decoder self-attention (transformer only)
 };
 
@@ -33,11 +33,9 @@ Matrix to_matrix(const torch::Tensor& map);
 // tgt_pieces the matching piece strings (labels). Runs the model in eval mode without gradients
 // (restoring its training flag). Throws ConfigError when `request` names a layer or head the
 // model does not have. Adds to `notes` what could not be drawn (an rnn has no self-attention).
-std::vector<AttentionFigure> attention_figures(Seq2SeqImpl& model, const std::vector<int64_t>& src_ids,
-                                               const std::vector<int64_t>& tgt_ids,
-                                               const std::vector<std::string>& src_pieces,
-                                               const std::vector<std::string>& tgt_pieces,
-                                               const AttentionRequest& request,
-                                               std::vector<std::string>* notes = nullptr);
+std::vector<AttentionFigure> attention_figures(
+    Seq2SeqImpl& model, const std::vector<int64_t>& src_ids, const std::vector<int64_t>& tgt_ids,
+    const std::vector<std::string>& src_pieces, const std::vector<std::string>& tgt_pieces,
+    const AttentionRequest& request, std::vector<std::string>* notes = nullptr);
 
 }  // namespace nmt::report

@@ -11,8 +11,9 @@
 namespace nmt::report {
 
 struct AttentionFigure {
-  std::string title;                    // e.g. "cross-attention · layer 3/3 · mean of 4 heads"
-  std::vector<std::string> row_labels;  // queries: produced target pieces (or inputs, self-attention)
+  std::string title;  // e.g. "cross-attention · layer 3/3 · mean of 4 heads"
+  std::vector<std::string>
+      row_labels;  // queries: produced target pieces (or inputs, self-attention)
   std::vector<std::string> col_labels;  // keys: source pieces (or target inputs)
   std::string row_axis;                 // e.g. "translation"
   std::string col_axis;                 // e.g. "source"
@@ -20,10 +21,10 @@ struct AttentionFigure {
 };
 
 struct AttentionSentence {
-  std::string source;                   // the input sentence
-  std::string translation;              // the target the maps were computed for
+  std::string source;       // the input sentence
+  std::string translation;  // the target the maps were computed for
   std::vector<AttentionFigure> figures;
-  std::vector<std::string> notes;       // e.g. "rnn: no self-attention to draw"
+  std::vector<std::string> notes;  // e.g. "rnn: no self-attention to draw"
 };
 
 }  // namespace nmt::report

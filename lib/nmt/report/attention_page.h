@@ -17,7 +17,8 @@ namespace nmt::report {
 HeatmapOptions attention_heatmap_options(const AttentionFigure& figure, const std::string& id);
 
 // A self-contained HTML page: each sentence with its translation, notes and heatmaps.
-std::string attention_html(const std::vector<AttentionSentence>& sentences, const std::string& title);
+std::string attention_html(const std::vector<AttentionSentence>& sentences,
+                           const std::string& title);
 
 // One standalone SVG: per sentence a caption line, then its heatmaps one below the other.
 std::string attention_svg(const std::vector<AttentionSentence>& sentences);

@@ -8,7 +8,8 @@
 namespace nmt::report {
 namespace {
 
-// Ticks k*spacing in [lo, hi], computed from integers so 0.1*3 prints as 0.3, not 0.30000000000000004.
+// Ticks k*spacing in [lo, hi], computed from integers so 0.1*3 prints as 0.3, not
+// 0.30000000000000004.
 std::vector<double> multiples(double lo, double hi, double spacing) {
   std::vector<double> ticks;
   const auto first = static_cast<long long>(std::ceil(lo / spacing - 1e-9));
@@ -19,7 +20,8 @@ std::vector<double> multiples(double lo, double hi, double spacing) {
 
 // Candidate log ticks between powers of ten: level 0 = {1}, 1 = {1, 2, 5}, 2 = {1, ..., 9}.
 std::vector<double> log_candidates(int level, int exp_lo, int exp_hi) {
-  static const std::vector<std::vector<int>> mantissas = {{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}};
+  static const std::vector<std::vector<int>> mantissas = {
+      {1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}};
   std::vector<double> out;
   for (int e = exp_lo; e <= exp_hi; ++e)
     for (int m : mantissas[level]) out.push_back(m * std::pow(10.0, e));
@@ -46,7 +48,8 @@ double nice_spacing(double raw) {
 }
 
 Axis linear_axis(double lo, double hi, int target) {
-  if (!std::isfinite(lo) || !std::isfinite(hi)) throw std::invalid_argument("linear_axis: non-finite range");
+  if (!std::isfinite(lo) || !std::isfinite(hi))
+    throw std::invalid_argument("linear_axis: non-finite range");
   if (lo > hi) std::swap(lo, hi);
   if (hi - lo <= 1e-12 * std::max(1.0, std::fabs(hi))) {
     const double pad = lo == 0.0 ? 1.0 : std::fabs(lo) * 0.1;
@@ -99,8 +102,9 @@ Axis log_axis(double lo, double hi, int target) {
   Axis axis = linear_axis(lo, hi, target);
   if (axis.lo <= 0.0) {  // widening must not reach zero on a log scale
     axis.lo = lo;
-    axis.ticks.erase(std::remove_if(axis.ticks.begin(), axis.ticks.end(), [&](double t) { return t < lo; }),
-                     axis.ticks.end());
+    axis.ticks.erase(
+        std::remove_if(axis.ticks.begin(), axis.ticks.end(), [&](double t) { return t < lo; }),
+        axis.ticks.end());
   }
   axis.log = true;
   return axis;
@@ -114,16 +118,20 @@ std::string format_tick(double value, double spacing) {
   // Decimals needed to tell ticks `spacing` apart (0.25 -> 2, 5 -> 0).
   const auto decimals_for = [](double s) {
     int d = 0;
-    while (d < 12 && std::fabs(s * std::pow(10.0, d) - std::round(s * std::pow(10.0, d))) > 1e-6 * std::pow(10.0, d) * s)
+    while (d < 12 && std::fabs(s * std::pow(10.0, d) - std::round(s * std::pow(10.0, d))) >
+                         1e-6 * std::pow(10.0, d) * s)
       ++d;
     return d;
   };
   if (value == 0.0) {
-    std::snprintf(buf, sizeof buf, "%.*f", spacing < 1e-3 ? 0 : std::min(6, decimals_for(spacing)), 0.0);
+    std::snprintf(buf, sizeof buf, "%.*f", spacing < 1e-3 ? 0 : std::min(6, decimals_for(spacing)),
+                  0.0);
     return buf;
   }
   if (mag >= 1e4 || spacing >= 1e3) {  // 5k, 10k, 15k rather than 5000, 10k
-    const double unit = std::max(mag, spacing) >= 1e9 ? 1e9 : std::max(mag, spacing) >= 1e6 ? 1e6 : 1e3;
+    const double unit = std::max(mag, spacing) >= 1e9   ? 1e9
+                        : std::max(mag, spacing) >= 1e6 ? 1e6
+                                                        : 1e3;
     const char* suffix = unit == 1e9 ? "G" : unit == 1e6 ? "M" : "k";
     std::snprintf(buf, sizeof buf, "%.*f%s", decimals_for(spacing / unit), value / unit, suffix);
     return buf;

@@ -9,12 +9,12 @@ namespace nmt::report {
 
 // A domain, its tick values and how values map onto pixels along one axis.
 struct Axis {
-  double lo = 0.0;             // domain start (> 0 when log)
-  double hi = 1.0;             // domain end (> lo)
-  bool log = false;            // log10 scale
-  std::vector<double> ticks;   // tick values inside [lo, hi], increasing
-  double pixel_lo = 0.0;       // pixel coordinate of lo (for a y axis: the bottom, larger)
-  double pixel_hi = 1.0;       // pixel coordinate of hi
+  double lo = 0.0;            // domain start (> 0 when log)
+  double hi = 1.0;            // domain end (> lo)
+  bool log = false;           // log10 scale
+  std::vector<double> ticks;  // tick values inside [lo, hi], increasing
+  double pixel_lo = 0.0;      // pixel coordinate of lo (for a y axis: the bottom, larger)
+  double pixel_hi = 1.0;      // pixel coordinate of hi
   // Pixel coordinate of value (values outside the domain map outside [pixel_lo, pixel_hi]).
   double map(double value) const;
 };

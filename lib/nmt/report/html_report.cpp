@@ -83,16 +83,19 @@ std::string duration(double seconds) {
 }
 
 std::string card(const std::string& key, const std::string& value, const std::string& sub = "") {
-  std::string out = "<div class=\"card\"><div class=\"k\">" + escape_xml(key) + "</div><div class=\"v\">" +
-                    escape_xml(value) + "</div>";
+  std::string out = "<div class=\"card\"><div class=\"k\">" + escape_xml(key) +
+                    "</div><div class=\"v\">" + escape_xml(value) + "</div>";
   if (!sub.empty()) out += "<div class=\"s\">" + escape_xml(sub) + "</div>";
   return out + "</div>";
 }
 
-std::string json_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string json_text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 const nlohmann::json* find(const nlohmann::json& doc, const char* section, const char* key) {
-  if (!doc.is_object() || !doc.contains(section) || !doc[section].is_object() || !doc[section].contains(key))
+  if (!doc.is_object() || !doc.contains(section) || !doc[section].is_object() ||
+      !doc[section].contains(key))
     return nullptr;
   return &doc[section][key];
 }
@@ -107,22 +110,27 @@ std::string section_summary(const ReportData& d) {
     if (auto t = ev.number("elapsed_s")) elapsed = *t;
   }
   s << "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">";
-  s << card("steps", std::to_string(last_step), std::isfinite(epoch) ? "epoch " + fixed(epoch, 0) : "");
+  s << card("steps", std::to_string(last_step),
+            std::isfinite(epoch) ? "epoch " + fixed(epoch, 0) : "");
   s << card("training time", duration(elapsed));
   const std::string criterion = best_criterion(d);
   if (const auto best = best_validation(d.events, criterion)) {
-    s << card("best " + criterion, metric_value(criterion, *best->number(criterion)), "at step " + std::to_string(best->step));
+    s << card("best " + criterion, metric_value(criterion, *best->number(criterion)),
+              "at step " + std::to_string(best->step));
     for (const char* other : {"bleu", "chrf"})
       if (other != criterion)
-        if (auto v = best->number(other)) s << card(other, metric_value(other, *v), "at the best step");
+        if (auto v = best->number(other))
+          s << card(other, metric_value(other, *v), "at the best step");
   } else {
     s << card("best", "–", "no validation yet");
   }
   std::string arch = "unknown";
   if (const auto* a = find(d.config, "model", "arch")) arch = json_text(*a);
-  s << card("parameters", d.parameter_count > 0 ? fixed(d.parameter_count / 1e6, 2) + "M" : "unknown", arch);
+  s << card("parameters",
+            d.parameter_count > 0 ? fixed(d.parameter_count / 1e6, 2) + "M" : "unknown", arch);
   s << "</div>";
-  if (!d.parameter_summary.empty()) s << "<p class=\"note\">" << escape_xml(d.parameter_summary) << "</p>";
+  if (!d.parameter_summary.empty())
+    s << "<p class=\"note\">" << escape_xml(d.parameter_summary) << "</p>";
   s << "</section>\n";
   return s.str();
 }
@@ -133,7 +141,8 @@ std::string section_curves(const ReportData& d) {
   const auto charts = learning_curve_charts(d.events);
   if (d.events.empty()) s << "<p class=\"note\">metrics.jsonl has no events yet.</p>";
   s << "<div class=\"charts\">";
-  for (const auto& chart : charts) s << "<figure>" << svg_line_chart(chart.series, chart.options) << "</figure>\n";
+  for (const auto& chart : charts)
+    s << "<figure>" << svg_line_chart(chart.series, chart.options) << "</figure>\n";
   s << "</div></section>\n";
   return s.str();
 }
@@ -161,13 +170,15 @@ std::string section_best(const ReportData& d) {
   std::stable_sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
     const auto rank = [](const std::string& k) {
       const char* order[] = {"bleu", "chrf", "ter", "loss", "ppl"};
-      for (int i = 0; i < 5; ++i) if (k == order[i]) return i;
+      for (int i = 0; i < 5; ++i)
+        if (k == order[i]) return i;
       return 5;
     };
     return rank(a) < rank(b);
   });
   for (const auto& k : keys) {
-    s << "<tr><th>" << escape_xml(k) << "</th><td class=\"num\">" << metric_value(k, best->numbers.at(k)) << "</td>";
+    s << "<tr><th>" << escape_xml(k) << "</th><td class=\"num\">"
+      << metric_value(k, best->numbers.at(k)) << "</td>";
     if (last && last->step != best->step) {
       const auto v = last->number(k);
       s << "<td class=\"num\">" << (v ? metric_value(k, *v) : "–") << "</td>";
@@ -178,7 +189,8 @@ std::string section_best(const ReportData& d) {
     s << "<tr><th>" << escape_xml(k) << "</th><td class=\"mono\">" << escape_xml(v) << "</td>";
     if (last && last->step != best->step) {
       const auto it = last->texts.find(k);
-      s << "<td class=\"mono\">" << (it == last->texts.end() ? "–" : escape_xml(it->second)) << "</td>";
+      s << "<td class=\"mono\">" << (it == last->texts.end() ? "–" : escape_xml(it->second))
+        << "</td>";
     }
     s << "</tr>";
   }
@@ -194,21 +206,24 @@ std::string section_config(const ReportData& d) {
     return s.str();
   }
   const nlohmann::json defaults = to_json(Config{});
-  s << "<p class=\"note\">The resolved configuration (config.json); values that differ from nmt's defaults are in bold.";
+  s << "<p class=\"note\">The resolved configuration (config.json); values that differ from nmt's "
+       "defaults are in bold.";
   if (d.parameter_count > 0) s << " Parameters: " << d.parameter_count << ".";
   s << "</p><div class=\"config-tables\">";
   for (const auto& [section, keys] : d.config.items()) {
     s << "<table><tr><th colspan=\"2\">" << escape_xml(section) << "</th></tr>";
     if (!keys.is_object()) {
-      s << "<tr><td colspan=\"2\" class=\"mono\">" << escape_xml(json_text(keys)) << "</td></tr></table>";
+      s << "<tr><td colspan=\"2\" class=\"mono\">" << escape_xml(json_text(keys))
+        << "</td></tr></table>";
       continue;
     }
     for (const auto& [key, value] : keys.items()) {
-      const bool changed = !defaults.contains(section) || !defaults[section].contains(key) || defaults[section][key] != value;
+      const bool changed = !defaults.contains(section) || !defaults[section].contains(key) ||
+                           defaults[section][key] != value;
       std::string text = json_text(value);
       if (text.empty()) text = "\"\"";
-      s << "<tr><td>" << escape_xml(key) << "</td><td class=\"mono" << (changed ? " changed" : "") << "\">"
-        << escape_xml(text) << "</td></tr>";
+      s << "<tr><td>" << escape_xml(key) << "</td><td class=\"mono" << (changed ? " changed" : "")
+        << "\">" << escape_xml(text) << "</td></tr>";
     }
     s << "</table>";
   }
@@ -219,16 +234,21 @@ std::string section_config(const ReportData& d) {
 std::string section_examples(const ReportData& d) {
   std::ostringstream s;
   s << "<section id=\"examples\"><h2>Validation examples</h2>";
-  if (d.examples.empty()) s << "<p class=\"note\">No examples: they need a checkpoint and validation data.</p>";
+  if (d.examples.empty())
+    s << "<p class=\"note\">No examples: they need a checkpoint and validation data.</p>";
   int n = 0;
   for (const auto& ex : d.examples) {
     ++n;
     s << "<div class=\"example\"><h3>Example " << n << "</h3><table>";
     s << "<tr><td>source</td><td>" << escape_xml(ex.source) << "</td></tr>";
-    if (!ex.reference.empty()) s << "<tr><td>reference</td><td>" << escape_xml(ex.reference) << "</td></tr>";
+    if (!ex.reference.empty())
+      s << "<tr><td>reference</td><td>" << escape_xml(ex.reference) << "</td></tr>";
     s << "<tr><td>translation</td><td>" << escape_xml(ex.hypothesis) << "</td></tr></table>";
     if (!ex.cross_attention.weights.empty())
-      s << "<figure>" << svg_heatmap(ex.cross_attention.weights, attention_heatmap_options(ex.cross_attention, "attention-" + std::to_string(n)))
+      s << "<figure>"
+        << svg_heatmap(
+               ex.cross_attention.weights,
+               attention_heatmap_options(ex.cross_attention, "attention-" + std::to_string(n)))
         << "</figure>";
     s << "</div>\n";
   }
@@ -254,8 +274,10 @@ std::string section_positional(const ReportData& d) {
   o.row_axis_title = "position";
   o.col_axis_title = "dimension";
   o.value_label = "value";
-  o.cell_height = std::clamp(360.0 / static_cast<double>(std::max<int64_t>(1, p.values.rows)), 2.0, 12.0);
-  o.cell_width = std::clamp(720.0 / static_cast<double>(std::max<int64_t>(1, p.values.cols)), 1.0, 12.0);
+  o.cell_height =
+      std::clamp(360.0 / static_cast<double>(std::max<int64_t>(1, p.values.rows)), 2.0, 12.0);
+  o.cell_width =
+      std::clamp(720.0 / static_cast<double>(std::max<int64_t>(1, p.values.cols)), 1.0, 12.0);
   o.column_label_angle = 0;
   o.tooltips = false;
   o.max_vector_cells = 0;  // always one embedded PNG: thousands of cells, no tooltips needed
@@ -276,8 +298,8 @@ std::string section_positional(const ReportData& d) {
   return s.str();
 }
 
-Series series_of(const std::vector<MetricEvent>& events, const std::string& event, const std::string& key,
-                 const std::string& name, bool markers, int colour) {
+Series series_of(const std::vector<MetricEvent>& events, const std::string& event,
+                 const std::string& key, const std::string& name, bool markers, int colour) {
   Series s;
   s.name = name;
   s.markers = markers;
@@ -289,9 +311,10 @@ Series series_of(const std::vector<MetricEvent>& events, const std::string& even
 }  // namespace
 
 std::vector<ChartSpec> learning_curve_charts(const std::vector<MetricEvent>& events) {
-  const auto chart = [](std::string id, std::string title, std::string y_label, bool log_y, bool from_zero,
-                        std::vector<Series> series) {
-    series.erase(std::remove_if(series.begin(), series.end(), [](const Series& s) { return s.points.empty(); }),
+  const auto chart = [](std::string id, std::string title, std::string y_label, bool log_y,
+                        bool from_zero, std::vector<Series> series) {
+    series.erase(std::remove_if(series.begin(), series.end(),
+                                [](const Series& s) { return s.points.empty(); }),
                  series.end());
     ChartSpec c;
     c.series = std::move(series);
@@ -305,12 +328,16 @@ std::vector<ChartSpec> learning_curve_charts(const std::vector<MetricEvent>& eve
   };
   return {
       chart("loss", "Loss", "loss per target token", true, false,
-            {series_of(events, "train", "loss", "train", false, 0), series_of(events, "valid", "loss", "valid", true, 1)}),
+            {series_of(events, "train", "loss", "train", false, 0),
+             series_of(events, "valid", "loss", "valid", true, 1)}),
       chart("ppl", "Perplexity", "perplexity", true, false,
-            {series_of(events, "train", "ppl", "train", false, 0), series_of(events, "valid", "ppl", "valid", true, 1)}),
+            {series_of(events, "train", "ppl", "train", false, 0),
+             series_of(events, "valid", "ppl", "valid", true, 1)}),
       chart("scores", "Validation BLEU and chrF", "score", false, true,
-            {series_of(events, "valid", "bleu", "BLEU", true, 2), series_of(events, "valid", "chrf", "chrF", true, 3)}),
-      chart("lr", "Learning rate", "learning rate", false, true, {series_of(events, "train", "lr", "lr", false, 4)}),
+            {series_of(events, "valid", "bleu", "BLEU", true, 2),
+             series_of(events, "valid", "chrf", "chrF", true, 3)}),
+      chart("lr", "Learning rate", "learning rate", false, true,
+            {series_of(events, "train", "lr", "lr", false, 4)}),
       chart("speed", "Throughput", "target tokens / s", false, true,
             {series_of(events, "train", "tgt_tokens_per_s", "target tokens/s", false, 5)}),
   };
@@ -318,7 +345,8 @@ std::vector<ChartSpec> learning_curve_charts(const std::vector<MetricEvent>& eve
 
 std::string best_criterion(const ReportData& d) {
   std::vector<std::string> order;
-  if (const auto* e = find(d.config, "train", "early_stopping"); e && e->is_string()) order.push_back(e->get<std::string>());
+  if (const auto* e = find(d.config, "train", "early_stopping"); e && e->is_string())
+    order.push_back(e->get<std::string>());
   order.insert(order.end(), {"bleu", "chrf", "loss"});
   for (const auto& c : order)
     if (best_validation(d.events, c)) return c;
@@ -329,7 +357,8 @@ std::string html_page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"generator\" content=\"nmt " NMT_VERSION "\">\n<title>" +
-         escape_xml(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+         escape_xml(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n" + body +
+         "</body>\n</html>\n";
 }
 
 std::string html_report(const ReportData& d) {
@@ -338,14 +367,17 @@ std::string html_report(const ReportData& d) {
   body << "<header><h1>" << escape_xml(title) << "</h1><div class=\"meta\">";
   if (!d.run_dir.empty()) body << "run directory <code>" << escape_xml(d.run_dir) << "</code> · ";
   if (!d.generated.empty()) body << "generated " << escape_xml(d.generated) << " · ";
-  body << "nmt " NMT_VERSION "</div><nav><a href=\"#summary\">Summary</a><a href=\"#curves\">Curves</a>"
-          "<a href=\"#best\">Best checkpoint</a><a href=\"#config\">Config</a><a href=\"#examples\">Examples</a>"
+  body << "nmt " NMT_VERSION
+          "</div><nav><a href=\"#summary\">Summary</a><a href=\"#curves\">Curves</a>"
+          "<a href=\"#best\">Best checkpoint</a><a href=\"#config\">Config</a><a "
+          "href=\"#examples\">Examples</a>"
           "<a href=\"#positional\">Positional encodings</a></nav></header>\n<main>\n";
-  body << section_summary(d) << section_curves(d) << section_best(d) << section_config(d) << section_examples(d)
-       << section_positional(d);
+  body << section_summary(d) << section_curves(d) << section_best(d) << section_config(d)
+       << section_examples(d) << section_positional(d);
   body << "</main>\n<footer>";
   for (const auto& note : d.notes) body << "<p>" << escape_xml(note) << "</p>";
-  body << "<p>Made by <code>nmt report</code>. Self-contained: no scripts, fonts or network access.</p></footer>\n";
+  body << "<p>Made by <code>nmt report</code>. Self-contained: no scripts, fonts or network "
+          "access.</p></footer>\n";
   return html_page("nmt report: " + title, body.str());
 }
 

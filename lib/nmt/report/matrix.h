@@ -21,7 +21,8 @@ struct Matrix {
   }
   // Builds from nested rows, which must all have the same length.
   static Matrix from_rows(const std::vector<std::vector<float>>& data) {
-    Matrix m(static_cast<int64_t>(data.size()), data.empty() ? 0 : static_cast<int64_t>(data[0].size()));
+    Matrix m(static_cast<int64_t>(data.size()),
+             data.empty() ? 0 : static_cast<int64_t>(data[0].size()));
     for (int64_t r = 0; r < m.rows; ++r) {
       if (static_cast<int64_t>(data[r].size()) != m.cols)
         throw std::invalid_argument("Matrix::from_rows: rows of different lengths");

@@ -72,7 +72,8 @@ std::vector<MetricEvent> read_metrics_log(const std::string& path) {
   return events;
 }
 
-std::optional<MetricEvent> best_validation(const std::vector<MetricEvent>& events, const std::string& criterion) {
+std::optional<MetricEvent> best_validation(const std::vector<MetricEvent>& events,
+                                           const std::string& criterion) {
   const bool lower_is_better = criterion == "loss" || criterion == "ppl";
   std::optional<MetricEvent> best;
   for (const auto& ev : events) {
@@ -85,7 +86,8 @@ std::optional<MetricEvent> best_validation(const std::vector<MetricEvent>& event
   return best;
 }
 
-std::vector<std::pair<double, double>> metric_series(const std::vector<MetricEvent>& events, const std::string& event,
+std::vector<std::pair<double, double>> metric_series(const std::vector<MetricEvent>& events,
+                                                     const std::string& event,
                                                      const std::string& key) {
   std::vector<std::pair<double, double>> out;
   for (const auto& ev : events)

@@ -37,6 +37,7 @@ std::optional<MetricEvent> best_validation(const std::vector<MetricEvent>& event
 
 // (step, value) of every event of kind `event` that has `key`, in file order.
 std::vector<std::pair<double, double>> metric_series(const std::vector<MetricEvent>& events,
-                                                     const std::string& event, const std::string& key);
+                                                     const std::string& event,
+                                                     const std::string& key);
 
 }  // namespace nmt::report

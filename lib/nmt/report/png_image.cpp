@@ -19,8 +19,8 @@ void put_chunk(std::string& out, const char* type, const std::string& data) {
   put_u32(out, static_cast<uint32_t>(data.size()));
   const std::string body = std::string(type, 4) + data;
   out += body;
-  put_u32(out, static_cast<uint32_t>(
-                   crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+  put_u32(out, static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
+                                           static_cast<uInt>(body.size()))));
 }
 
 }  // namespace
@@ -43,7 +43,8 @@ std::string encode_png(int64_t width, int64_t height, const std::vector<Rgb>& pi
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
-                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()), 9) != Z_OK)
+                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
+                9) != Z_OK)
     throw std::runtime_error("encode_png: zlib compression failed");
   packed.resize(packed_size);
 
@@ -68,7 +69,8 @@ std::string base64(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
+    const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
+                       (static_cast<uint8_t>(bytes[i + 1]) << 8) |
                        static_cast<uint8_t>(bytes[i + 2]);
     out += kAlphabet[v >> 18];
     out += kAlphabet[(v >> 12) & 63];

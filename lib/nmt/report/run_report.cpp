@@ -54,7 +54,8 @@ void add_config_positional(ReportData& d, const RunReportOptions& o) {
   if (dims <= 0 || positions <= 0 || !(base > 1.0)) return;
   char note[160];
   std::snprintf(note, sizeof note,
-                "Computed from the model's formula: PE(p, 2i) = sin(p / %g^(2i/%lld)), PE(p, 2i+1) = cos(...); "
+                "Computed from the model's formula: PE(p, 2i) = sin(p / %g^(2i/%lld)), PE(p, 2i+1) "
+                "= cos(...); "
                 "first %lld positions.",
                 base, static_cast<long long>(dims), static_cast<long long>(positions));
   d.positional = PositionalPicture{"sinusoidal", sinusoidal_table(positions, dims, base), note};
@@ -85,7 +86,8 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   add_config_positional(d, o);
 
   // A checkpoint the user names must exist (resolve throws); the default may be missing.
-  std::string checkpoint = o.checkpoint.empty() ? "" : resolve_model_paths(run_dir, o.checkpoint).model_file;
+  std::string checkpoint =
+      o.checkpoint.empty() ? "" : resolve_model_paths(run_dir, o.checkpoint).model_file;
   if (checkpoint.empty())
     for (const char* name : {kBestCheckpoint, kLastCheckpoint})
       if (is_file(run_dir + "/" + kCheckpointsDir + "/" + name)) {
@@ -94,7 +96,8 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
       }
   if (!o.use_model) return d;
   if (checkpoint.empty()) {
-    d.notes.push_back("No checkpoint yet: parameter count, examples and learned encodings need one.");
+    d.notes.push_back(
+        "No checkpoint yet: parameter count, examples and learned encodings need one.");
     return d;
   }
   d.best_checkpoint = checkpoint;
@@ -108,7 +111,8 @@ ReportData collect_report_data(const std::string& run_dir, const RunReportOption
   return d;
 }
 
-std::string write_run_report(const std::string& run_dir, const RunReportOptions& options, const std::string& out) {
+std::string write_run_report(const std::string& run_dir, const RunReportOptions& options,
+                             const std::string& out) {
   const std::string path = out.empty() ? run_dir + "/" + kReportFile : out;
   // Atomic, so a browser refreshing the report during training never sees half a file.
   atomic_write_bytes(path, html_report(collect_report_data(run_dir, options)));

@@ -21,7 +21,7 @@ struct RunReportOptions {
   int64_t max_example_pieces = 30;  // sentences with more source pieces are passed over
   int64_t positions = 64;           // positions (rows) in the positional-encoding picture
   bool use_model = true;            // false: no checkpoint is loaded (curves, config, scores only)
-  std::string checkpoint;           // file or name in checkpoints/ ("" = checkpoints/best.pt, else last.pt)
+  std::string checkpoint;  // file or name in checkpoints/ ("" = checkpoints/best.pt, else last.pt)
 };
 
 // Reads everything above. Throws DataError when run_dir is not a directory or metrics.jsonl is

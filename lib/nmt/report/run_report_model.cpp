@@ -23,10 +23,10 @@ void add_learned_positional(ReportData& d, Seq2SeqImpl& model, const RunReportOp
   for (const char* name : {"encoder.positional.table.weight", "decoder.positional.table.weight"}) {
     if (const torch::Tensor* table = params.find(name)) {
       const int64_t rows = std::min(o.positions, table->size(0));
-      d.positional = PositionalPicture{
-          "learned", to_matrix(table->slice(/*dim=*/0, 0, rows)),
-          std::string("The trained table ") + name + ", first " + std::to_string(rows) + " of " +
-              std::to_string(table->size(0)) + " positions."};
+      d.positional = PositionalPicture{"learned", to_matrix(table->slice(/*dim=*/0, 0, rows)),
+                                       std::string("The trained table ") + name + ", first " +
+                                           std::to_string(rows) + " of " +
+                                           std::to_string(table->size(0)) + " positions."};
       return;
     }
   }
@@ -44,19 +44,23 @@ std::string find_data_file(const std::string& name, const std::string& run_dir) 
 
 // The first `examples` validation pairs short enough to draw, translated as validation does
 // (train.valid_beam), each with its head-averaged cross-attention of the last layer.
-void add_examples(ReportData& d, DecodingModel& m, const std::string& run_dir, const RunReportOptions& o) {
+void add_examples(ReportData& d, DecodingModel& m, const std::string& run_dir,
+                  const RunReportOptions& o) {
   const std::string src_name = m.config.data.valid_src, tgt_name = m.config.data.valid_tgt;
   if (src_name.empty()) {
     d.notes.push_back("No validation examples: the config names no data.valid_src.");
     return;
   }
-  const std::string src_path = find_data_file(src_name, run_dir), tgt_path = find_data_file(tgt_name, run_dir);
+  const std::string src_path = find_data_file(src_name, run_dir),
+                    tgt_path = find_data_file(tgt_name, run_dir);
   if (src_path.empty()) {
-    d.notes.push_back("No validation examples: " + src_name + " not found (nor in " + run_dir + ").");
+    d.notes.push_back("No validation examples: " + src_name + " not found (nor in " + run_dir +
+                      ").");
     return;
   }
   const std::vector<std::string> src = read_lines(src_path);
-  const std::vector<std::string> ref = tgt_path.empty() ? std::vector<std::string>() : read_lines(tgt_path);
+  const std::vector<std::string> ref =
+      tgt_path.empty() ? std::vector<std::string>() : read_lines(tgt_path);
   std::vector<std::string> chosen, chosen_ref;
   for (size_t i = 0; i < src.size() && static_cast<int64_t>(chosen.size()) < o.examples; ++i) {
     const auto n = static_cast<int64_t>(m.source->encode(src[i]).size());
@@ -77,7 +81,8 @@ void add_examples(ReportData& d, DecodingModel& m, const std::string& run_dir, c
     ex.source = sentences[i].source;
     ex.reference = chosen_ref[i];
     ex.hypothesis = sentences[i].translation;
-    ex.cross_attention = sentences[i].figures.front();  // the head mean of the last layer comes first
+    ex.cross_attention =
+        sentences[i].figures.front();  // the head mean of the last layer comes first
     d.examples.push_back(std::move(ex));
   }
 }

@@ -25,20 +25,20 @@ struct HeatmapOptions {
   std::string row_axis_title;           // e.g. "target"; drawn vertically left of the row labels
   std::string col_axis_title;           // e.g. "source"; drawn above the column labels
   std::string value_label;              // caption of the colour scale, e.g. "attention weight"
-  float vmin = NAN;                     // value mapped to the palette's dark end (NaN = matrix minimum)
-  float vmax = NAN;                     // value mapped to the palette's bright end (NaN = matrix maximum)
-  double cell_width = 22.0;             // pixels per column (> 0)
-  double cell_height = 22.0;            // pixels per row (> 0)
-  double font_size = 12.0;              // label font size in pixels
-  double column_label_angle = 60.0;     // degrees above the horizontal for column labels (0..90)
-  bool show_values = false;             // print each cell's value (2 decimals) inside it
-  bool tooltips = true;                 // a <title> per cell: "row / column: value" on hover
-  size_t max_label_chars = 24;          // longer labels are cut with "…"
-  int64_t row_label_stride = 0;         // label every k-th row (0 = every row that fits the text)
-  int64_t col_label_stride = 0;         // label every k-th column (0 = every column that fits)
-  long long max_vector_cells = 4096;    // above this many cells, draw them as one embedded PNG
-  std::string id = "heatmap";           // prefix of element ids; unique per document when several
-                                        // heatmaps are inlined into one HTML page
+  float vmin = NAN;           // value mapped to the palette's dark end (NaN = matrix minimum)
+  float vmax = NAN;           // value mapped to the palette's bright end (NaN = matrix maximum)
+  double cell_width = 22.0;   // pixels per column (> 0)
+  double cell_height = 22.0;  // pixels per row (> 0)
+  double font_size = 12.0;    // label font size in pixels
+  double column_label_angle = 60.0;   // degrees above the horizontal for column labels (0..90)
+  bool show_values = false;           // print each cell's value (2 decimals) inside it
+  bool tooltips = true;               // a <title> per cell: "row / column: value" on hover
+  size_t max_label_chars = 24;        // longer labels are cut with "…"
+  int64_t row_label_stride = 0;       // label every k-th row (0 = every row that fits the text)
+  int64_t col_label_stride = 0;       // label every k-th column (0 = every column that fits)
+  long long max_vector_cells = 4096;  // above this many cells, draw them as one embedded PNG
+  std::string id = "heatmap";         // prefix of element ids; unique per document when several
+                                      // heatmaps are inlined into one HTML page
 };
 
 // The complete <svg> element (with xmlns, width, height and viewBox). Throws std::invalid_argument
@@ -47,8 +47,8 @@ std::string svg_heatmap(const Matrix& values, const HeatmapOptions& options);
 
 // Where svg_heatmap puts things, for callers that stack heatmaps and for tests.
 struct HeatmapLayout {
-  double width = 0, height = 0;    // of the whole picture
-  double cells_x = 0, cells_y = 0; // top-left corner of cell (0, 0)
+  double width = 0, height = 0;                                // of the whole picture
+  double cells_x = 0, cells_y = 0;                             // top-left corner of cell (0, 0)
   double bar_x = 0, bar_y = 0, bar_width = 0, bar_height = 0;  // the colour bar
 };
 HeatmapLayout heatmap_layout(const Matrix& values, const HeatmapOptions& options);

@@ -84,13 +84,14 @@ Frame fit_frame(std::vector<Series>& series, const LineChartOptions& o) {
 // The <svg> element, a white background and the title.
 void write_header(std::ostream& s, const LineChartOptions& o) {
   const double fs = o.font_size;
-  s << "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" << escape_xml(o.id) << "\" width=\"" << c(o.width)
-    << "\" height=\"" << c(o.height) << "\" viewBox=\"0 0 " << c(o.width) << ' ' << c(o.height)
-    << "\" font-family=\"sans-serif\" font-size=\"" << c(fs) << "\">\n";
+  s << "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" << escape_xml(o.id) << "\" width=\""
+    << c(o.width) << "\" height=\"" << c(o.height) << "\" viewBox=\"0 0 " << c(o.width) << ' '
+    << c(o.height) << "\" font-family=\"sans-serif\" font-size=\"" << c(fs) << "\">\n";
   s << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
   if (!o.title.empty())
-    s << "<text class=\"title\" x=\"" << c(o.margin_left) << "\" y=\"" << c(fs * 1.4) << "\" font-size=\"" << c(fs * 1.15)
-      << "\" font-weight=\"bold\">" << escape_xml(o.title) << "</text>\n";
+    s << "<text class=\"title\" x=\"" << c(o.margin_left) << "\" y=\"" << c(fs * 1.4)
+      << "\" font-size=\"" << c(fs * 1.15) << "\" font-weight=\"bold\">" << escape_xml(o.title)
+      << "</text>\n";
 }
 
 // Grid lines, both axes with their ticks and labels, and "no data yet" on an empty chart.
@@ -102,28 +103,34 @@ void write_axes(std::ostream& s, const Frame& f, const LineChartOptions& o) {
   const double x_spacing = xa.ticks.size() > 1 ? xa.ticks[1] - xa.ticks[0] : 1.0;
   const double y_spacing = ya.ticks.size() > 1 ? ya.ticks[1] - ya.ticks[0] : 1.0;
   s << "<g class=\"grid\" stroke=\"#e6e6e6\">\n";
-  for (double t : xa.ticks) s << "<line x1=\"" << c(xa.map(t)) << "\" y1=\"" << c(top) << "\" x2=\"" << c(xa.map(t)) << "\" y2=\"" << c(bottom) << "\"/>\n";
-  for (double t : ya.ticks) s << "<line x1=\"" << c(left) << "\" y1=\"" << c(ya.map(t)) << "\" x2=\"" << c(right) << "\" y2=\"" << c(ya.map(t)) << "\"/>\n";
-  s << "</g>\n";
-  s << "<g class=\"x-axis\" text-anchor=\"middle\">\n<line x1=\"" << c(left) << "\" y1=\"" << c(bottom) << "\" x2=\""
-    << c(right) << "\" y2=\"" << c(bottom) << "\" stroke=\"#333\"/>\n";
   for (double t : xa.ticks)
-    s << "<line x1=\"" << c(xa.map(t)) << "\" y1=\"" << c(bottom) << "\" x2=\"" << c(xa.map(t)) << "\" y2=\"" << c(bottom + 4)
-      << "\" stroke=\"#333\"/><text x=\"" << c(xa.map(t)) << "\" y=\"" << c(bottom + 6 + fs) << "\">"
-      << format_tick(t, x_spacing) << "</text>\n";
-  if (!o.x_label.empty())
-    s << "<text class=\"axis-label\" x=\"" << c((left + right) / 2) << "\" y=\"" << c(o.height - 6) << "\">"
-      << escape_xml(o.x_label) << "</text>\n";
-  s << "</g>\n";
-  s << "<g class=\"y-axis\" text-anchor=\"end\">\n<line x1=\"" << c(left) << "\" y1=\"" << c(top) << "\" x2=\"" << c(left)
-    << "\" y2=\"" << c(bottom) << "\" stroke=\"#333\"/>\n";
+    s << "<line x1=\"" << c(xa.map(t)) << "\" y1=\"" << c(top) << "\" x2=\"" << c(xa.map(t))
+      << "\" y2=\"" << c(bottom) << "\"/>\n";
   for (double t : ya.ticks)
-    s << "<line x1=\"" << c(left - 4) << "\" y1=\"" << c(ya.map(t)) << "\" x2=\"" << c(left) << "\" y2=\"" << c(ya.map(t))
-      << "\" stroke=\"#333\"/><text x=\"" << c(left - 6) << "\" y=\"" << c(ya.map(t)) << "\" dominant-baseline=\"central\">"
+    s << "<line x1=\"" << c(left) << "\" y1=\"" << c(ya.map(t)) << "\" x2=\"" << c(right)
+      << "\" y2=\"" << c(ya.map(t)) << "\"/>\n";
+  s << "</g>\n";
+  s << "<g class=\"x-axis\" text-anchor=\"middle\">\n<line x1=\"" << c(left) << "\" y1=\""
+    << c(bottom) << "\" x2=\"" << c(right) << "\" y2=\"" << c(bottom) << "\" stroke=\"#333\"/>\n";
+  for (double t : xa.ticks)
+    s << "<line x1=\"" << c(xa.map(t)) << "\" y1=\"" << c(bottom) << "\" x2=\"" << c(xa.map(t))
+      << "\" y2=\"" << c(bottom + 4) << "\" stroke=\"#333\"/><text x=\"" << c(xa.map(t))
+      << "\" y=\"" << c(bottom + 6 + fs) << "\">" << format_tick(t, x_spacing) << "</text>\n";
+  if (!o.x_label.empty())
+    s << "<text class=\"axis-label\" x=\"" << c((left + right) / 2) << "\" y=\"" << c(o.height - 6)
+      << "\">" << escape_xml(o.x_label) << "</text>\n";
+  s << "</g>\n";
+  s << "<g class=\"y-axis\" text-anchor=\"end\">\n<line x1=\"" << c(left) << "\" y1=\"" << c(top)
+    << "\" x2=\"" << c(left) << "\" y2=\"" << c(bottom) << "\" stroke=\"#333\"/>\n";
+  for (double t : ya.ticks)
+    s << "<line x1=\"" << c(left - 4) << "\" y1=\"" << c(ya.map(t)) << "\" x2=\"" << c(left)
+      << "\" y2=\"" << c(ya.map(t)) << "\" stroke=\"#333\"/><text x=\"" << c(left - 6) << "\" y=\""
+      << c(ya.map(t)) << "\" dominant-baseline=\"central\">"
       << format_tick(t, f.log_y ? t : y_spacing) << "</text>\n";
   if (!o.y_label.empty())
-    s << "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(" << c(fs) << ',' << c((top + bottom) / 2)
-      << ") rotate(-90)\">" << escape_xml(o.y_label) << (f.log_y ? " (log scale)" : "") << "</text>\n";
+    s << "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(" << c(fs) << ','
+      << c((top + bottom) / 2) << ") rotate(-90)\">" << escape_xml(o.y_label)
+      << (f.log_y ? " (log scale)" : "") << "</text>\n";
   s << "</g>\n";
   if (f.empty)
     s << "<text x=\"" << c((left + right) / 2) << "\" y=\"" << c((top + bottom) / 2)
@@ -132,7 +139,8 @@ void write_axes(std::ostream& s, const Frame& f, const LineChartOptions& o) {
 
 // One group per series (a polyline per unbroken run of usable points, markers), each followed by
 // its legend entry.
-void write_series(std::ostream& s, const std::vector<Series>& series, const Frame& f, const LineChartOptions& o) {
+void write_series(std::ostream& s, const std::vector<Series>& series, const Frame& f,
+                  const LineChartOptions& o) {
   const double fs = o.font_size;
   const bool log_y = f.log_y;
   const Axis& xa = f.xa;
@@ -141,8 +149,10 @@ void write_series(std::ostream& s, const std::vector<Series>& series, const Fram
   const double legend_y = o.title.empty() ? fs * 1.4 : fs * 1.4 + fs + 8;
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& sr = series[i];
-    const std::string colour = hex(series_colour(sr.colour >= 0 ? static_cast<size_t>(sr.colour) : i));
-    s << "<g class=\"series\" data-name=\"" << escape_xml(sr.name) << "\" stroke=\"" << colour << "\" fill=\"" << colour << "\">\n";
+    const std::string colour =
+        hex(series_colour(sr.colour >= 0 ? static_cast<size_t>(sr.colour) : i));
+    s << "<g class=\"series\" data-name=\"" << escape_xml(sr.name) << "\" stroke=\"" << colour
+      << "\" fill=\"" << colour << "\">\n";
     if (sr.line) {
       std::vector<std::string> runs(1);
       for (const auto& p : sr.points) {
@@ -161,14 +171,19 @@ void write_series(std::ostream& s, const std::vector<Series>& series, const Fram
     if (sr.markers)
       for (const auto& p : sr.points)
         if (usable(p, log_y))
-          s << "<circle cx=\"" << c(xa.map(p.x)) << "\" cy=\"" << c(ya.map(p.y)) << "\" r=\"3\"/>\n";
+          s << "<circle cx=\"" << c(xa.map(p.x)) << "\" cy=\"" << c(ya.map(p.y))
+            << "\" r=\"3\"/>\n";
     s << "</g>\n";
     // Legend entry: a short line (and dot) in the series' style, then the name.
-    s << "<g class=\"legend-item\"><line x1=\"" << c(legend_x) << "\" y1=\"" << c(legend_y - fs * 0.35) << "\" x2=\""
-      << c(legend_x + 18) << "\" y2=\"" << c(legend_y - fs * 0.35) << "\" stroke=\"" << colour << "\" stroke-width=\"2\""
+    s << "<g class=\"legend-item\"><line x1=\"" << c(legend_x) << "\" y1=\""
+      << c(legend_y - fs * 0.35) << "\" x2=\"" << c(legend_x + 18) << "\" y2=\""
+      << c(legend_y - fs * 0.35) << "\" stroke=\"" << colour << "\" stroke-width=\"2\""
       << (sr.dashed ? " stroke-dasharray=\"5,3\"" : "") << "/>";
-    if (sr.markers) s << "<circle cx=\"" << c(legend_x + 9) << "\" cy=\"" << c(legend_y - fs * 0.35) << "\" r=\"3\" fill=\"" << colour << "\"/>";
-    s << "<text x=\"" << c(legend_x + 22) << "\" y=\"" << c(legend_y) << "\">" << escape_xml(sr.name) << "</text></g>\n";
+    if (sr.markers)
+      s << "<circle cx=\"" << c(legend_x + 9) << "\" cy=\"" << c(legend_y - fs * 0.35)
+        << "\" r=\"3\" fill=\"" << colour << "\"/>";
+    s << "<text x=\"" << c(legend_x + 22) << "\" y=\"" << c(legend_y) << "\">"
+      << escape_xml(sr.name) << "</text></g>\n";
     legend_x += 22 + text_width(sr.name, fs) + 14;
   }
 }

@@ -15,8 +15,8 @@ struct BatchingTranslator::Pending {
   std::vector<std::vector<int64_t>> sources;
   DecodeConfig decode;
   bool alignment = false;
-  std::string key;       // requests with equal keys may share a batch
-  int64_t rows = 0;      // budget used: sum of (tokens + EOS) x hypotheses per sentence
+  std::string key;   // requests with equal keys may share a batch
+  int64_t rows = 0;  // budget used: sum of (tokens + EOS) x hypotheses per sentence
   std::vector<std::string> warnings;
   std::promise<TranslationReply> reply;
   std::function<std::string()> job;
@@ -75,8 +75,8 @@ std::future<TranslationReply> BatchingTranslator::submit(TranslationRequest requ
     const std::string& line = request.lines[i];
     const size_t bad = find_invalid_utf8(line);
     if (bad != std::string::npos)
-      throw BadLine(i, "q[" + std::to_string(i) + "]: invalid UTF-8 at byte " +
-                           std::to_string(bad + 1));
+      throw BadLine(
+          i, "q[" + std::to_string(i) + "]: invalid UTF-8 at byte " + std::to_string(bad + 1));
     const std::vector<int32_t> ids = model_.source->encode(line);
     p->sources[i].assign(ids.begin(), ids.end());
     const int64_t n = static_cast<int64_t>(ids.size());
@@ -151,9 +151,9 @@ std::vector<std::unique_ptr<BatchingTranslator::Pending>> BatchingTranslator::ta
   for (auto it = queue_.begin(); it != queue_.end();) {
     Pending& p = **it;
     const int64_t n = static_cast<int64_t>(p.sources.size());
-    const bool fits = rows + p.rows <= options_.max_batch_tokens &&
-                      (options_.max_batch_sentences == 0 ||
-                       sentences + n <= options_.max_batch_sentences);
+    const bool fits =
+        rows + p.rows <= options_.max_batch_tokens &&
+        (options_.max_batch_sentences == 0 || sentences + n <= options_.max_batch_sentences);
     if (p.job || p.key != key || !fits) {
       ++it;
       continue;
@@ -173,8 +173,8 @@ void BatchingTranslator::run() {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything queued is done
     while (!batch_ready(Clock::now())) {
-      wake_.wait_until(lock, queue_.front()->arrival +
-                                 std::chrono::milliseconds(options_.max_delay_ms));
+      wake_.wait_until(lock,
+                       queue_.front()->arrival + std::chrono::milliseconds(options_.max_delay_ms));
     }
     std::vector<std::unique_ptr<Pending>> batch = take_batch();
     lock.unlock();
@@ -203,8 +203,7 @@ void BatchingTranslator::decode(std::vector<std::unique_ptr<Pending>>& batch) {
     Translator translator(model_.model, topts, device_);
     const std::vector<NBestList> results = translator.translate(sources, "serve batch");
     const TranslationStats& s = translator.stats();
-    if (metrics_)
-      metrics_->batch_done(s.sentences, s.source_tokens, s.target_tokens, s.seconds);
+    if (metrics_) metrics_->batch_done(s.sentences, s.source_tokens, s.target_tokens, s.seconds);
     size_t next = 0;
     for (auto& p : batch) {
       TranslationReply reply;

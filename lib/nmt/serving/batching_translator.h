@@ -33,16 +33,16 @@
 namespace nmt::serving {
 
 struct BatchingOptions {
-  int64_t max_batch_tokens = 6000;   // per model batch: source tokens (+ EOS) x hypotheses kept
-  int64_t max_batch_sentences = 0;   // per model batch; 0 = only the token budget limits it
-  int64_t max_delay_ms = 10;         // longest wait for a batch to fill (0 = decode at once)
+  int64_t max_batch_tokens = 6000;     // per model batch: source tokens (+ EOS) x hypotheses kept
+  int64_t max_batch_sentences = 0;     // per model batch; 0 = only the token budget limits it
+  int64_t max_delay_ms = 10;           // longest wait for a batch to fill (0 = decode at once)
   int64_t max_queue_sentences = 2048;  // sentences waiting at most; more gets QueueFull
 };
 
 struct TranslationRequest {
   std::vector<std::string> lines;
-  DecodeConfig decode;      // the search; `sample` must be off
-  bool alignment = false;   // keep cross-attention for hard alignments
+  DecodeConfig decode;     // the search; `sample` must be off
+  bool alignment = false;  // keep cross-attention for hard alignments
 };
 
 struct TranslationReply {

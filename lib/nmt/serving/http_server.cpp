@@ -18,7 +18,10 @@ using Clock = std::chrono::steady_clock;
 
 struct TranslationServer::Impl {
   Impl(DecodingModel& m, DecodeConfig d, torch::Device dev, ServerOptions o)
-      : model(m), defaults(std::move(d)), device(dev), options(std::move(o)),
+      : model(m),
+        defaults(std::move(d)),
+        device(dev),
+        options(std::move(o)),
         batching(m, dev, options.batching, &metrics) {}
 
   DecodingModel& model;
@@ -136,18 +139,15 @@ json TranslationServer::Impl::info() const {
 }
 
 void TranslationServer::Impl::routes() {
-  http.Post("/translate", [this](const httplib::Request& q, httplib::Response& r) {
-    translate(q, r);
-  });
-  http.Post("/attention", [this](const httplib::Request& q, httplib::Response& r) {
-    attention(q, r);
-  });
+  http.Post("/translate",
+            [this](const httplib::Request& q, httplib::Response& r) { translate(q, r); });
+  http.Post("/attention",
+            [this](const httplib::Request& q, httplib::Response& r) { attention(q, r); });
   http.Get("/health", [this](const httplib::Request&, httplib::Response& r) {
-    send_json(r, 200,
-              json{{"status", "ok"},
-                   {"model", "loaded"},
-                   {"queue_sentences", batching.queue_sentences()}}
-                  .dump());
+    send_json(
+        r, 200,
+        json{{"status", "ok"}, {"model", "loaded"}, {"queue_sentences", batching.queue_sentences()}}
+            .dump());
     metrics.request_done("/health", 200, 0.0);
   });
   http.Get("/info", [this](const httplib::Request&, httplib::Response& r) {
@@ -155,9 +155,8 @@ void TranslationServer::Impl::routes() {
     metrics.request_done("/info", 200, 0.0);
   });
   http.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) {
-    r.set_content(
-        metrics.render(batching.queue_sentences(), options.batching.max_queue_sentences),
-        "text/plain; version=0.0.4");
+    r.set_content(metrics.render(batching.queue_sentences(), options.batching.max_queue_sentences),
+                  "text/plain; version=0.0.4");
   });
   http.Get("/", [this](const httplib::Request&, httplib::Response& r) {
     r.set_content(translation_page(), "text/html; charset=utf-8");
@@ -165,18 +164,18 @@ void TranslationServer::Impl::routes() {
   });
   // Whatever httplib itself refuses (404, 405, 413 over --max-request-bytes, 400 for a
   // malformed request line) gets a JSON body too; handlers' own errors already have one.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& q,
-                                                                      httplib::Response& r) {
-    if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string what = "HTTP " + std::to_string(r.status);
-    if (r.status == 404) what = "no such endpoint: " + q.method + " " + q.path;
-    if (r.status == 413)
-      what = "request body over the server's limit of " +
-             std::to_string(options.max_request_bytes) + " bytes (--max-request-bytes)";
-    send_json(r, r.status, error_json(what, r.status == 413 ? "body" : ""));
-    if (q.path == "/translate") metrics.request_done("/translate", r.status, 0.0);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  http.set_error_handler(
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& q, httplib::Response& r) {
+        if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string what = "HTTP " + std::to_string(r.status);
+        if (r.status == 404) what = "no such endpoint: " + q.method + " " + q.path;
+        if (r.status == 413)
+          what = "request body over the server's limit of " +
+                 std::to_string(options.max_request_bytes) + " bytes (--max-request-bytes)";
+        send_json(r, r.status, error_json(what, r.status == 413 ? "body" : ""));
+        if (q.path == "/translate") metrics.request_done("/translate", r.status, 0.0);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& r, std::exception_ptr ep) {
         std::string what = "internal error";

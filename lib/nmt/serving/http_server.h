@@ -26,12 +26,12 @@
 namespace nmt::serving {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";   // loopback unless the user says otherwise
-  int port = 8080;                   // 0 = any free port (bind() says which)
-  int http_threads = 64;             // connections served at once
+  std::string host = "127.0.0.1";  // loopback unless the user says otherwise
+  int port = 8080;                 // 0 = any free port (bind() says which)
+  int http_threads = 64;           // connections served at once
   int64_t max_request_bytes = 1 << 20;
-  int64_t read_timeout_s = 5;        // a client that sends nothing for this long is dropped
-  int64_t keep_alive_s = 2;          // an idle keep-alive connection is closed after this
+  int64_t read_timeout_s = 5;  // a client that sends nothing for this long is dropped
+  int64_t keep_alive_s = 2;    // an idle keep-alive connection is closed after this
   ApiLimits limits;
   BatchingOptions batching;
 };

@@ -104,8 +104,7 @@ ParsedRequest parse_translate_request(const std::string& body, const DecodeConfi
 }
 
 json translate_answer(const ParsedRequest& parsed, const TranslationReply& reply) {
-  json texts = json::array(), scores = json::array(), align = json::array(),
-       nbest = json::array();
+  json texts = json::array(), scores = json::array(), align = json::array(), nbest = json::array();
   for (const LineTranslation& t : reply.lines) {
     texts.push_back(t.texts.empty() ? "" : t.texts.front());
     scores.push_back(t.hypotheses.empty() ? 0.0 : t.hypotheses.front().score);

@@ -23,7 +23,8 @@ std::string executable_dir() {
 
 const Library* open_library() {
   std::vector<std::string> candidates;
-  if (const char* env = std::getenv("NMT_SENTENCEPIECE_SHIM"); env && *env) candidates.push_back(env);
+  if (const char* env = std::getenv("NMT_SENTENCEPIECE_SHIM"); env && *env)
+    candidates.push_back(env);
   const std::string dir = executable_dir();
   if (!dir.empty()) {
     candidates.push_back(dir + "/" + kShimName);

@@ -28,8 +28,10 @@ class Processor {
   virtual std::string load_file(const std::string& path) = 0;
   virtual std::string load_bytes(const std::string& bytes) = 0;
   virtual std::string encode(std::string_view text, std::vector<int>* ids) const = 0;
-  virtual std::string encode_pieces(std::string_view text, std::vector<std::string>* pieces) const = 0;
-  virtual std::string sample_encode(std::string_view text, float alpha, std::vector<int>* ids) const = 0;
+  virtual std::string encode_pieces(std::string_view text,
+                                    std::vector<std::string>* pieces) const = 0;
+  virtual std::string sample_encode(std::string_view text, float alpha,
+                                    std::vector<int>* ids) const = 0;
   virtual std::string decode(const std::vector<int>& ids, std::string* text) const = 0;
   virtual int piece_size() const = 0;
   virtual std::string id_to_piece(int id) const = 0;

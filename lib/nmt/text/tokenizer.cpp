@@ -33,12 +33,14 @@ std::vector<int32_t> to_ids(const std::vector<int>& ids) { return {ids.begin(), 
 
 }  // namespace
 
-Tokenizer::Tokenizer(const std::string& model_path) : sp_(spm::library().new_processor()), path_(model_path) {
+Tokenizer::Tokenizer(const std::string& model_path)
+    : sp_(spm::library().new_processor()), path_(model_path) {
   // Checked first so a missing file says so, rather than SentencePiece's generic message.
   if (!std::ifstream(model_path, std::ios::binary))
     throw DataError("cannot open SentencePiece model '" + model_path + "'");
   const std::string error = sp_->load_file(model_path);
-  if (!error.empty()) throw DataError("'" + model_path + "' is not a valid SentencePiece model: " + error);
+  if (!error.empty())
+    throw DataError("'" + model_path + "' is not a valid SentencePiece model: " + error);
   check_special_ids();
 }
 
@@ -47,7 +49,8 @@ Tokenizer Tokenizer::from_bytes(const std::string& bytes, const std::string& ori
   t.sp_ = spm::library().new_processor();
   t.path_ = origin;
   const std::string error = t.sp_->load_bytes(bytes);
-  if (!error.empty()) throw DataError(origin + " does not hold a valid SentencePiece model: " + error);
+  if (!error.empty())
+    throw DataError(origin + " does not hold a valid SentencePiece model: " + error);
   t.check_special_ids();
   return t;
 }
@@ -57,17 +60,22 @@ Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 
 void Tokenizer::check_special_ids() const {
-  struct Expected { const char* name; int actual; int64_t wanted; };
+  struct Expected {
+    const char* name;
+    int actual;
+    int64_t wanted;
+  };
   const Expected expected[] = {{"pad", sp_->pad_id(), kPadId},
                                {"unk", sp_->unk_id(), kUnkId},
                                {"bos", sp_->bos_id(), kBosId},
                                {"eos", sp_->eos_id(), kEosId}};
   for (const auto& e : expected) {
     if (e.actual != e.wanted)
-      throw ConfigError("SentencePiece model '" + path_ + "' has " + e.name + " id " +
-                        std::to_string(e.actual) + ", but nmt reserves pad=0 unk=1 bos=2 eos=3; " +
-                        "train it with `nmt vocab` (or spm_train --pad_id=0 --unk_id=1 --bos_id=2 " +
-                        "--eos_id=3)");
+      throw ConfigError(
+          "SentencePiece model '" + path_ + "' has " + e.name + " id " + std::to_string(e.actual) +
+          ", but nmt reserves pad=0 unk=1 bos=2 eos=3; " +
+          "train it with `nmt vocab` (or spm_train --pad_id=0 --unk_id=1 --bos_id=2 " +
+          "--eos_id=3)");
   }
 }
 
@@ -88,12 +96,13 @@ std::vector<std::string> Tokenizer::encode_pieces(std::string_view text) const {
 std::vector<int32_t> Tokenizer::sample_encode(std::string_view text, double alpha) const {
   std::vector<int> ids;
   const std::string error = sp_->sample_encode(text, static_cast<float>(alpha), &ids);
-  if (!error.empty()) throw DataError("SentencePiece (" + path_ + ") cannot sample-encode text: " + error);
+  if (!error.empty())
+    throw DataError("SentencePiece (" + path_ + ") cannot sample-encode text: " + error);
   return to_ids(ids);
 }
 
-std::vector<std::vector<int32_t>> Tokenizer::sample_encode_all(const std::vector<std::string_view>& texts,
-                                                               double alpha, uint64_t seed) const {
+std::vector<std::vector<int32_t>> Tokenizer::sample_encode_all(
+    const std::vector<std::string_view>& texts, double alpha, uint64_t seed) const {
   // SentencePiece samples from a thread_local std::mt19937 created, on a thread's first sample,
   // from the global seed. A fresh thread started right after setting the seed therefore draws a
   // reproducible sequence; the mutex keeps other sampling calls from re-seeding meanwhile.

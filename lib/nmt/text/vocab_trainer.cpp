@@ -45,13 +45,15 @@ void check_options(const VocabOptions& o) {
   if (o.prefix.empty()) throw ConfigError("vocabulary output prefix is empty");
   if (o.type != "unigram" && o.type != "bpe")
     throw ConfigError("vocabulary type must be unigram or bpe, got '" + o.type + "'");
-  if (o.vocab_size < 8) throw ConfigError("vocabulary size must be at least 8, got " + std::to_string(o.vocab_size));
+  if (o.vocab_size < 8)
+    throw ConfigError("vocabulary size must be at least 8, got " + std::to_string(o.vocab_size));
   if (!(o.character_coverage > 0 && o.character_coverage <= 1))
-    throw ConfigError("character coverage must be in (0, 1], got " + std::to_string(o.character_coverage));
+    throw ConfigError("character coverage must be in (0, 1], got " +
+                      std::to_string(o.character_coverage));
   const std::filesystem::path parent = std::filesystem::path(o.prefix).parent_path();
   if (!parent.empty() && !std::filesystem::is_directory(parent))
-    throw DataError("cannot write vocabulary '" + o.prefix + ".model': directory '" + parent.string() +
-                    "' does not exist");
+    throw DataError("cannot write vocabulary '" + o.prefix + ".model': directory '" +
+                    parent.string() + "' does not exist");
 }
 
 }  // namespace
@@ -89,8 +91,8 @@ void train_vocab(const VocabOptions& options, SentenceSource& sentences) {
                     std::to_string(adapter.count()) + " sentences: " + error);
   // Loading it back checks the file was written and carries the reserved ids.
   const Tokenizer check(options.prefix + ".model");
-  log::info("vocabulary ", options.prefix, ".model: ", check.vocab_size(), " pieces (", options.type,
-            ") from ", adapter.count(), " sentences");
+  log::info("vocabulary ", options.prefix, ".model: ", check.vocab_size(), " pieces (",
+            options.type, ") from ", adapter.count(), " sentences");
 }
 
 }  // namespace nmt

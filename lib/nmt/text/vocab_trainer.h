@@ -14,14 +14,15 @@
 namespace nmt {
 
 struct VocabOptions {
-  std::string prefix;                  // output: writes PREFIX.model and PREFIX.vocab
-  int64_t vocab_size = 8000;           // pieces in the vocabulary, the 4 reserved ones included
-  std::string type = "unigram";        // unigram | bpe
-  double character_coverage = 1.0;     // share of characters covered (0.9995 suits CJK), in (0, 1]
-  std::string normalization = "nmt_nfkc";  // SentencePiece rule: nmt_nfkc | nfkc | nmt_nfkc_cf | nfkc_cf | identity
-  bool byte_fallback = false;          // unknown characters become UTF-8 byte pieces (needs vocab > 260)
-  int threads = 0;                     // trainer threads (0 = the cores available)
-  bool verbose = false;                // pass SentencePiece's own progress log through to stderr
+  std::string prefix;               // output: writes PREFIX.model and PREFIX.vocab
+  int64_t vocab_size = 8000;        // pieces in the vocabulary, the 4 reserved ones included
+  std::string type = "unigram";     // unigram | bpe
+  double character_coverage = 1.0;  // share of characters covered (0.9995 suits CJK), in (0, 1]
+  std::string normalization =
+      "nmt_nfkc";  // SentencePiece rule: nmt_nfkc | nfkc | nmt_nfkc_cf | nfkc_cf | identity
+  bool byte_fallback = false;  // unknown characters become UTF-8 byte pieces (needs vocab > 260)
+  int threads = 0;             // trainer threads (0 = the cores available)
+  bool verbose = false;        // pass SentencePiece's own progress log through to stderr
 };
 
 // Where training sentences come from: next() fills `sentence` and returns true, or returns false
@@ -35,7 +36,8 @@ class SentenceSource {
 // The sentences of a vector, in order (each moved out as it is read).
 class VectorSentenceSource : public SentenceSource {
  public:
-  explicit VectorSentenceSource(std::vector<std::string> sentences) : sentences_(std::move(sentences)) {}
+  explicit VectorSentenceSource(std::vector<std::string> sentences)
+      : sentences_(std::move(sentences)) {}
   bool next(std::string& sentence) override {
     if (next_ == sentences_.size()) return false;
     sentence = std::move(sentences_[next_++]);

@@ -13,9 +13,9 @@ namespace {
 // Coefficients of one update, shared by the fused and the tensor-op paths.
 struct Step {
   float beta1, beta2, eps;
-  float decay;             // 1 - lr * weight_decay
-  float step_size;         // lr / (1 - beta1^t)
-  float inv_sqrt_bc2;      // 1 / sqrt(1 - beta2^t)
+  float decay;         // 1 - lr * weight_decay
+  float step_size;     // lr / (1 - beta1^t)
+  float inv_sqrt_bc2;  // 1 / sqrt(1 - beta2^t)
 };
 
 // p, g, m, v contiguous float32 of n elements; one read and one write of each.
@@ -48,7 +48,8 @@ AdamOptimizer::AdamOptimizer(const std::vector<torch::Tensor>& parameters, AdamO
   state_.resize(params_.size());
 }
 
-void AdamOptimizer::update(torch::Tensor& param, const torch::Tensor& grad, State& state, double lr) {
+void AdamOptimizer::update(torch::Tensor& param, const torch::Tensor& grad, State& state,
+                           double lr) {
   if (!state.exp_avg.defined()) {
     state.exp_avg = torch::zeros_like(param, torch::MemoryFormat::Contiguous);
     state.exp_avg_sq = torch::zeros_like(param, torch::MemoryFormat::Contiguous);
@@ -56,9 +57,10 @@ void AdamOptimizer::update(torch::Tensor& param, const torch::Tensor& grad, Stat
   state.steps += 1;
   const double bc1 = 1.0 - std::pow(options_.beta1, static_cast<double>(state.steps));
   const double bc2 = 1.0 - std::pow(options_.beta2, static_cast<double>(state.steps));
-  const Step s{static_cast<float>(options_.beta1), static_cast<float>(options_.beta2),
-               static_cast<float>(options_.eps), static_cast<float>(1.0 - lr * options_.weight_decay),
-               static_cast<float>(lr / bc1), static_cast<float>(1.0 / std::sqrt(bc2))};
+  const Step s{
+      static_cast<float>(options_.beta1), static_cast<float>(options_.beta2),
+      static_cast<float>(options_.eps),   static_cast<float>(1.0 - lr * options_.weight_decay),
+      static_cast<float>(lr / bc1),       static_cast<float>(1.0 / std::sqrt(bc2))};
   const bool fusable = param.is_cpu() && param.scalar_type() == torch::kFloat32 &&
                        grad.scalar_type() == torch::kFloat32 && param.is_contiguous() &&
                        grad.is_contiguous() && !grad.is_sparse();
@@ -106,7 +108,8 @@ void AdamOptimizer::scale_grads(double factor) {
 double AdamOptimizer::clip_grad_norm(double max_norm) {
   const double norm = grad_norm();
   // A non-finite norm is left for the caller to see; scaling by NaN would only spread it.
-  if (std::isfinite(norm) && max_norm > 0.0 && norm > max_norm) scale_grads(max_norm / (norm + 1e-6));
+  if (std::isfinite(norm) && max_norm > 0.0 && norm > max_norm)
+    scale_grads(max_norm / (norm + 1e-6));
   return norm;
 }
 

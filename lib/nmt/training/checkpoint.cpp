@@ -99,7 +99,8 @@ void write_archive(OutputArchive& archive, const std::string& path) {
     ::close(fd);
     throw std::runtime_error(failure.empty() ? short_what(e) : failure);
   }
-  if (::close(fd) != 0) throw std::runtime_error(std::string("close failed: ") + std::strerror(errno));
+  if (::close(fd) != 0)
+    throw std::runtime_error(std::string("close failed: ") + std::strerror(errno));
   if (!failure.empty()) throw std::runtime_error(failure);
 }
 
@@ -161,7 +162,8 @@ void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Co
     OutputArchive rng;
     rng.write("cpu", generator_state(at::detail::getDefaultCPUGenerator()), /*is_buffer=*/true);
     if (is_cuda(device))
-      rng.write("cuda", generator_state(at::globalContext().defaultGenerator(torch::Device(device))),
+      rng.write("cuda",
+                generator_state(at::globalContext().defaultGenerator(torch::Device(device))),
                 /*is_buffer=*/true);
     archive.write("rng", rng);
     {
@@ -192,7 +194,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     checkpoint.archive->load_from(path);
   } catch (const std::exception& e) {
     throw CheckpointError("cannot read checkpoint '" + path +
-                          "': the file is truncated, corrupt or not a checkpoint (" + short_what(e) + ")");
+                          "': the file is truncated, corrupt or not a checkpoint (" +
+                          short_what(e) + ")");
   }
   InputArchive& archive = *checkpoint.archive;
   c10::IValue digest;
@@ -201,15 +204,18 @@ Checkpoint load_checkpoint(const std::string& path) {
     try {
       actual = archive_digest(archive);
     } catch (const std::exception& e) {
-      throw CheckpointError("cannot read checkpoint '" + path + "': corrupt (" + short_what(e) + ")");
+      throw CheckpointError("cannot read checkpoint '" + path + "': corrupt (" + short_what(e) +
+                            ")");
     }
     if (!digest.isInt() || static_cast<uint64_t>(digest.toInt()) != actual)
-      throw CheckpointError("checkpoint '" + path + "' is corrupt: its content does not match its digest "
+      throw CheckpointError("checkpoint '" + path +
+                            "' is corrupt: its content does not match its digest "
                             "(damaged on disk or in transfer); resume from another checkpoint");
   }
   c10::IValue version;
   if (!archive.try_read("checkpoint_version", version))
-    throw CheckpointError("'" + path + "' holds a model but no training state (optimizer, data "
+    throw CheckpointError("'" + path +
+                          "' holds a model but no training state (optimizer, data "
                           "position); it can be translated with or averaged, not resumed");
   if (!version.isInt() || version.toInt() < 1 || version.toInt() > kCheckpointVersion)
     throw CheckpointError("checkpoint '" + path + "' has format version " +
@@ -222,7 +228,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     archive.read("state", state);
     checkpoint.state = read_state(state);
   } catch (const c10::Error& e) {
-    throw CheckpointError("checkpoint '" + path + "': training state unreadable (" + short_what(e) + ")");
+    throw CheckpointError("checkpoint '" + path + "': training state unreadable (" + short_what(e) +
+                          ")");
   }
   return checkpoint;
 }
@@ -235,7 +242,8 @@ void Checkpoint::restore_optimizer(AdamOptimizer& optimizer) const {
   } catch (const CheckpointError& e) {
     throw CheckpointError("checkpoint '" + path + "': " + e.what());
   } catch (const c10::Error& e) {
-    throw CheckpointError("checkpoint '" + path + "': optimizer state unreadable (" + short_what(e) + ")");
+    throw CheckpointError("checkpoint '" + path + "': optimizer state unreadable (" +
+                          short_what(e) + ")");
   }
 }
 

@@ -6,7 +6,8 @@
 //   "optimizer"           sub-archive: Adam moments and step counts (AdamOptimizer::save)
 //   "state"               sub-archive: TrainingState (step, data position, best score, ...)
 //   "rng"                 sub-archive: the torch generators' states (CPU, and CUDA when used)
-//   "digest"              int: FNV-1a of all the above (LibTorch does not check the zip CRCs on read)
+//   "digest"              int: FNV-1a of all the above (LibTorch does not check the zip CRCs on
+//   read)
 // so `nmt translate` and `nmt average` read checkpoints like any model file. Files are written
 // atomically (PATH.tmp, fsync, rename): a kill or a full disk mid-write leaves the previous
 // checkpoint as it was.
@@ -32,7 +33,7 @@ constexpr int64_t kCheckpointVersion = 1;
 // wraps the model's parameters), hence restore_optimizer().
 struct Checkpoint {
   std::string path;
-  LoadedModel model;          // the model (float32, CPU) and the run's resolved config
+  LoadedModel model;  // the model (float32, CPU) and the run's resolved config
   TrainingState state;
   // Applies the saved Adam state; throws CheckpointError when it does not fit `optimizer`.
   void restore_optimizer(AdamOptimizer& optimizer) const;
@@ -43,7 +44,8 @@ struct Checkpoint {
   std::shared_ptr<torch::serialize::InputArchive> archive;  // the open file
 };
 
-// Writes a checkpoint atomically to `path`; `device` says which generators' states to keep. Throws CheckpointError naming the file when writing fails; `path` is then untouched.
+// Writes a checkpoint atomically to `path`; `device` says which generators' states to keep. Throws
+// CheckpointError naming the file when writing fails; `path` is then untouched.
 void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Config& config,
                      const AdamOptimizer& optimizer, const TrainingState& state,
                      const std::string& device = "cpu");

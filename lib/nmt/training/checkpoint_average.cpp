@@ -17,7 +17,8 @@ LoadedModel average_models(const std::vector<std::string>& paths) {
   std::unordered_set<const void*> seen;
   auto collect = [&](const torch::OrderedDict<std::string, torch::Tensor>& dict) {
     for (const auto& entry : dict)
-      if (seen.insert(entry.value().unsafeGetTensorImpl()).second) sum_tensors.emplace_back(entry.key(), entry.value());
+      if (seen.insert(entry.value().unsafeGetTensorImpl()).second)
+        sum_tensors.emplace_back(entry.key(), entry.value());
   };
   collect(sum.model->named_parameters());
   collect(sum.model->named_buffers());
@@ -30,7 +31,8 @@ LoadedModel average_models(const std::vector<std::string>& paths) {
       throw CheckpointError("cannot average '" + paths[i] + "' with '" + paths.front() +
                             "': the models differ in architecture or vocabulary size");
     auto tensors = next.model->named_parameters();
-    for (const auto& buffer : next.model->named_buffers()) tensors.insert(buffer.key(), buffer.value());
+    for (const auto& buffer : next.model->named_buffers())
+      tensors.insert(buffer.key(), buffer.value());
     for (auto& [name, tensor] : sum_tensors) {
       const torch::Tensor* other = tensors.find(name);
       if (!other || other->sizes() != tensor.sizes())
@@ -52,9 +54,11 @@ std::vector<std::string> last_step_checkpoints(const std::string& run_dir, int64
   if (n < 1) throw ConfigError("--last must be at least 1");
   if (static_cast<int64_t>(steps.size()) < n)
     throw ConfigError("--last " + std::to_string(n) + ": " + files.directory() + " holds only " +
-                      std::to_string(steps.size()) + " step checkpoint(s) (train.keep_last keeps that many)");
+                      std::to_string(steps.size()) +
+                      " step checkpoint(s) (train.keep_last keeps that many)");
   std::vector<std::string> paths;
-  for (size_t i = steps.size() - static_cast<size_t>(n); i < steps.size(); ++i) paths.push_back(files.step_path(steps[i]));
+  for (size_t i = steps.size() - static_cast<size_t>(n); i < steps.size(); ++i)
+    paths.push_back(files.step_path(steps[i]));
   return paths;
 }
 

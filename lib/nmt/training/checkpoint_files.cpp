@@ -21,8 +21,12 @@ std::string CheckpointFiles::step_path(int64_t step) const {
   return (fs::path(dir_) / name).string();
 }
 
-std::string CheckpointFiles::last_path() const { return (fs::path(dir_) / kLastCheckpoint).string(); }
-std::string CheckpointFiles::best_path() const { return (fs::path(dir_) / kBestCheckpoint).string(); }
+std::string CheckpointFiles::last_path() const {
+  return (fs::path(dir_) / kLastCheckpoint).string();
+}
+std::string CheckpointFiles::best_path() const {
+  return (fs::path(dir_) / kBestCheckpoint).string();
+}
 
 void CheckpointFiles::link_or_copy(const std::string& source, const std::string& target) {
   const std::string tmp = target + ".tmp";
@@ -44,7 +48,8 @@ void CheckpointFiles::save(int64_t step, bool best,
                            const std::function<void(const std::string& path)>& write) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  if (ec) throw CheckpointError("cannot create checkpoint directory '" + dir_ + "': " + ec.message());
+  if (ec)
+    throw CheckpointError("cannot create checkpoint directory '" + dir_ + "': " + ec.message());
   const std::string path = step_path(step);
   write(path);
   link_or_copy(path, last_path());

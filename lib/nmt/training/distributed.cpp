@@ -76,7 +76,8 @@ std::string clean_cause(std::string message) {
   message = message.substr(0, message.find('\n'));
   if (!message.empty() && message[0] == '[') {
     const auto close = message.find("] ");
-    if (close != std::string::npos && message.find(':') < close) message = message.substr(close + 2);
+    if (close != std::string::npos && message.find(':') < close)
+      message = message.substr(close + 2);
   }
   return message;
 }
@@ -121,9 +122,10 @@ std::string local_address_towards(const std::string& host, int port) {
     if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
         getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0) {
       char text[INET6_ADDRSTRLEN] = {0};
-      const void* raw = local.ss_family == AF_INET6
-                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr)
-                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
+      const void* raw =
+          local.ss_family == AF_INET6
+              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr)
+              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
       if (inet_ntop(local.ss_family, raw, text, sizeof(text)) != nullptr) address = text;
     }
     close(fd);
@@ -140,12 +142,14 @@ DistributedOptions distributed_options_from_env(DistributedOptions options) {
   if (auto v = env("RANK")) options.rank = parse_int(*v, "RANK");
   if (auto v = env("LOCAL_RANK")) options.local_rank = parse_int(*v, "LOCAL_RANK");
   if (auto v = env("MASTER_ADDR")) options.master_addr = *v;
-  if (auto v = env("MASTER_PORT")) options.master_port = static_cast<int>(parse_int(*v, "MASTER_PORT"));
+  if (auto v = env("MASTER_PORT"))
+    options.master_port = static_cast<int>(parse_int(*v, "MASTER_PORT"));
   if (auto v = env("GLOO_SOCKET_IFNAME")) options.interface = *v;
   return options;
 }
 
-void parse_master_address(const std::string& text, DistributedOptions& options, const std::string& source) {
+void parse_master_address(const std::string& text, DistributedOptions& options,
+                          const std::string& source) {
   std::string host;
   std::string port;
   if (!text.empty() && text[0] == '[') {  // [v6::addr]:port
@@ -169,12 +173,16 @@ void parse_master_address(const std::string& text, DistributedOptions& options, 
 }
 
 void validate(const DistributedOptions& o) {
-  if (o.world_size < 1) throw ConfigError("world size must be >= 1, got " + std::to_string(o.world_size));
+  if (o.world_size < 1)
+    throw ConfigError("world size must be >= 1, got " + std::to_string(o.world_size));
   if (o.rank < 0 || o.rank >= o.world_size)
-    throw ConfigError("rank " + std::to_string(o.rank) + " is outside [0, " + std::to_string(o.world_size) +
-                      ") for world size " + std::to_string(o.world_size));
-  if (o.local_rank < -1) throw ConfigError("local rank must be >= 0, got " + std::to_string(o.local_rank));
-  if (o.world_size > 1 && o.master_addr.empty()) throw ConfigError("no master address (--master or MASTER_ADDR)");
+    throw ConfigError("rank " + std::to_string(o.rank) + " is outside [0, " +
+                      std::to_string(o.world_size) + ") for world size " +
+                      std::to_string(o.world_size));
+  if (o.local_rank < -1)
+    throw ConfigError("local rank must be >= 0, got " + std::to_string(o.local_rank));
+  if (o.world_size > 1 && o.master_addr.empty())
+    throw ConfigError("no master address (--master or MASTER_ADDR)");
   if (o.master_port < 1 || o.master_port > 65535)
     throw ConfigError("master port must be in 1..65535, got " + std::to_string(o.master_port));
   if (o.timeout.count() <= 0) throw ConfigError("the distributed timeout must be > 0");
@@ -183,7 +191,8 @@ void validate(const DistributedOptions& o) {
 torch::Device rank_device(const std::string& device, int64_t local_rank) {
   const torch::Device given(device);
   if (!given.is_cuda() || given.has_index()) return given;
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(std::max<int64_t>(local_rank, 0)));
+  return torch::Device(torch::kCUDA,
+                       static_cast<c10::DeviceIndex>(std::max<int64_t>(local_rank, 0)));
 }
 
 std::vector<std::string> available_backends() {
@@ -205,13 +214,13 @@ struct DistributedContext::Impl {
   int64_t rank = 0;
   int64_t world_size = 1;
   milliseconds timeout{60000};
-  std::string master;                         // "host:port", for messages
-  c10::intrusive_ptr<c10d::Store> store;      // TCPStore (server on rank 0), keys under "nmt/"
-  c10::intrusive_ptr<ProcessGroupBase> group; // Gloo or NCCL
+  std::string master;                          // "host:port", for messages
+  c10::intrusive_ptr<c10d::Store> store;       // TCPStore (server on rank 0), keys under "nmt/"
+  c10::intrusive_ptr<ProcessGroupBase> group;  // Gloo or NCCL
   std::string backend;
-  int64_t barrier_count = 0;                  // barriers so far (same on every rank)
+  int64_t barrier_count = 0;  // barriers so far (same on every rank)
   int64_t check_count = 0;
-  bool broken = false;                        // a collective failed: no more calls
+  bool broken = false;  // a collective failed: no more calls
 
   std::string prefix() const {
     return "distributed: rank " + std::to_string(rank) + " of " + std::to_string(world_size);
@@ -219,17 +228,20 @@ struct DistributedContext::Impl {
 
   // Throws DistributedError for a failed operation, after asking the store which ranks failed
   // too: a rank that sent no report within a short grace period is the one that died or hangs.
-  [[noreturn]] void fail(const std::string& what, const std::string& cause, Clock::time_point start) {
+  [[noreturn]] void fail(const std::string& what, const std::string& cause,
+                         Clock::time_point start) {
     broken = true;
     const double elapsed = seconds_since(start);
-    std::string message = prefix() + ": " + what + (looks_like_timeout(cause) ? " timed out" : " failed") +
-                          " after " + seconds_text(elapsed) + ": " + cause;
+    std::string message = prefix() + ": " + what +
+                          (looks_like_timeout(cause) ? " timed out" : " failed") + " after " +
+                          seconds_text(elapsed) + ": " + cause;
     const auto grace = std::min(timeout, milliseconds(2000));
     std::vector<int64_t> silent;
     std::vector<int64_t> failed_too;
     try {
       store->setTimeout(grace);
-      store->set("failed/" + std::to_string(rank), std::vector<uint8_t>(cause.begin(), cause.end()));
+      store->set("failed/" + std::to_string(rank),
+                 std::vector<uint8_t>(cause.begin(), cause.end()));
       const auto deadline = Clock::now() + grace;
       while (true) {
         silent.clear();
@@ -247,9 +259,10 @@ struct DistributedContext::Impl {
                    ": it exited, was killed, hangs, or cannot be reached";
       if (!failed_too.empty()) message += "; " + rank_list(failed_too) + " failed too";
     } catch (const std::exception& e) {
-      message += rank == 0 ? ". The rendezvous store failed too: " + cause_of(e)
-                           : ". The rendezvous store on rank 0 (" + master +
-                                 ") cannot be reached: rank 0 has exited or its machine is unreachable";
+      message += rank == 0
+                     ? ". The rendezvous store failed too: " + cause_of(e)
+                     : ". The rendezvous store on rank 0 (" + master +
+                           ") cannot be reached: rank 0 has exited or its machine is unreachable";
     }
     throw DistributedError(message);
   }
@@ -271,21 +284,23 @@ struct DistributedContext::Impl {
   }
 
   // Everyone arrives (keys "barrier/N/rankR" = name) before anyone leaves ("barrier/N/done").
-  void store_barrier(const std::string& name, const std::string& payload, milliseconds wait_timeout) {
+  void store_barrier(const std::string& name, const std::string& payload,
+                     milliseconds wait_timeout) {
     const std::string key = "barrier/" + std::to_string(barrier_count++) + "/";
     const auto start = Clock::now();
     try {
       store->setTimeout(wait_timeout);
       const std::string mine = name + "\n" + payload;
-      store->set(key + "rank" + std::to_string(rank), std::vector<uint8_t>(mine.begin(), mine.end()));
+      store->set(key + "rank" + std::to_string(rank),
+                 std::vector<uint8_t>(mine.begin(), mine.end()));
       if (store->add(key + "count", 1) == world_size) store->set(key + "done", {'1'});
       store->wait({key + "done"}, wait_timeout);
       const auto first = store->get(key + "rank0");
       const std::string primary(first.begin(), first.end());
       const std::string primary_name = primary.substr(0, primary.find('\n'));
       if (primary_name != name)
-        throw DistributedError(prefix() + " reached '" + name + "' while rank 0 reached '" + primary_name +
-                               "' (the ranks run different code or options)");
+        throw DistributedError(prefix() + " reached '" + name + "' while rank 0 reached '" +
+                               primary_name + "' (the ranks run different code or options)");
     } catch (const DistributedError&) {
       throw;
     } catch (const std::exception& e) {
@@ -303,15 +318,17 @@ struct DistributedContext::Impl {
           }
         }
       } catch (const std::exception&) {
-        throw DistributedError(prefix() + ": " + name + " failed after " + seconds_text(seconds_since(start)) +
-                               ": the rendezvous store on rank 0 (" + master + ") cannot be reached (" +
-                               cause_of(e) + ")");
+        throw DistributedError(prefix() + ": " + name + " failed after " +
+                               seconds_text(seconds_since(start)) +
+                               ": the rendezvous store on rank 0 (" + master +
+                               ") cannot be reached (" + cause_of(e) + ")");
       }
       if (missing.empty()) fail(name, cause_of(e), start);
-      throw DistributedError(prefix() + ": " + name + " timed out after " + seconds_text(seconds_since(start)) +
-                             ": " + rank_list(missing) + (missing.size() == 1 ? " has" : " have") +
-                             " not arrived (not started, exited, stuck, or cannot reach " + master + ")" +
-                             (arrived.empty() ? "" : "; arrived:" + arrived));
+      throw DistributedError(prefix() + ": " + name + " timed out after " +
+                             seconds_text(seconds_since(start)) + ": " + rank_list(missing) +
+                             (missing.size() == 1 ? " has" : " have") +
+                             " not arrived (not started, exited, stuck, or cannot reach " + master +
+                             ")" + (arrived.empty() ? "" : "; arrived:" + arrived));
     }
   }
 };
@@ -354,14 +371,17 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
     m.store = c10::make_intrusive<c10d::PrefixStore>("nmt", tcp);
   } catch (const std::exception& e) {
     throw DistributedError(m.prefix() + ": " +
-                           (rank_ == 0 ? "cannot serve the rendezvous store on port " +
-                                             std::to_string(options.master_port) + " (is it in use?): "
-                                       : "cannot reach the rendezvous store on rank 0 at " + m.master +
-                                             " within " + seconds_text(seconds_since(start)) + ": ") +
+                           (rank_ == 0
+                                ? "cannot serve the rendezvous store on port " +
+                                      std::to_string(options.master_port) + " (is it in use?): "
+                                : "cannot reach the rendezvous store on rank 0 at " + m.master +
+                                      " within " + seconds_text(seconds_since(start)) + ": ") +
                            cause_of(e));
   }
-  m.store_barrier("joining", "host " + host_name() + ", pid " + std::to_string(getpid()) + ", world size " +
-                                 std::to_string(world_size_), timeout_);
+  m.store_barrier("joining",
+                  "host " + host_name() + ", pid " + std::to_string(getpid()) + ", world size " +
+                      std::to_string(world_size_),
+                  timeout_);
 
   const bool use_nccl = model_device_.is_cuda() && NMT_HAVE_C10D_NCCL;
   const auto group_store = c10::make_intrusive<c10d::PrefixStore>("group", m.store);
@@ -375,8 +395,8 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
       c10::cuda::set_device(model_device_.index());
       auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
       nccl_options->timeout = timeout_;
-      m.group = c10::make_intrusive<c10d::ProcessGroupNCCL>(group_store, static_cast<int>(rank_),
-                                                            static_cast<int>(world_size_), nccl_options);
+      m.group = c10::make_intrusive<c10d::ProcessGroupNCCL>(
+          group_store, static_cast<int>(rank_), static_cast<int>(world_size_), nccl_options);
       m.backend = "nccl";
       comm_device_ = model_device_;
     }
@@ -385,15 +405,17 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
       auto gloo_options = c10d::ProcessGroupGloo::Options::create(timeout_);
       gloo_options->devices.push_back(gloo_device(options));
       gloo_options->threads = 2;  // buckets in flight together
-      m.group = c10::make_intrusive<c10d::ProcessGroupGloo>(group_store, static_cast<int>(rank_),
-                                                            static_cast<int>(world_size_), gloo_options);
+      m.group = c10::make_intrusive<c10d::ProcessGroupGloo>(
+          group_store, static_cast<int>(rank_), static_cast<int>(world_size_), gloo_options);
       m.backend = "gloo";
       comm_device_ = torch::kCPU;
     }
   } catch (const std::exception& e) {
-    m.fail("connecting the " + std::string(use_nccl ? "NCCL" : "Gloo") + " process group", cause_of(e), start);
+    m.fail("connecting the " + std::string(use_nccl ? "NCCL" : "Gloo") + " process group",
+           cause_of(e), start);
   }
-  log::debug("distributed: rank ", rank_, " of ", world_size_, " joined via ", m.master, " (", m.backend, ")");
+  log::debug("distributed: rank ", rank_, " of ", world_size_, " joined via ", m.master, " (",
+             m.backend, ")");
 }
 
 DistributedContext::~DistributedContext() {
@@ -423,7 +445,8 @@ DistributedContext::~DistributedContext() {
 
 std::string DistributedContext::backend() const { return impl_ ? impl_->backend : "none"; }
 
-void DistributedContext::all_reduce_sum(std::vector<torch::Tensor>& tensors, const std::string& what) {
+void DistributedContext::all_reduce_sum(std::vector<torch::Tensor>& tensors,
+                                        const std::string& what) {
   if (!impl_) return;
   impl_->run("all-reduce of " + what, [&] {
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
@@ -437,7 +460,8 @@ void DistributedContext::all_reduce_sum(std::vector<torch::Tensor>& tensors, con
   });
 }
 
-void DistributedContext::broadcast_from_primary(std::vector<torch::Tensor>& tensors, const std::string& what) {
+void DistributedContext::broadcast_from_primary(std::vector<torch::Tensor>& tensors,
+                                                const std::string& what) {
   if (!impl_) return;
   impl_->run("broadcast of " + what, [&] {
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
@@ -453,7 +477,8 @@ void DistributedContext::broadcast_from_primary(std::vector<torch::Tensor>& tens
 
 void DistributedContext::barrier(const std::string& what, std::optional<milliseconds> timeout) {
   if (!impl_) return;
-  if (impl_->broken) throw DistributedError(impl_->prefix() + ": " + what + ": an earlier collective failed");
+  if (impl_->broken)
+    throw DistributedError(impl_->prefix() + ": " + what + ": an earlier collective failed");
   impl_->store_barrier(what, "waiting", timeout.value_or(timeout_));
 }
 
@@ -480,8 +505,8 @@ void DistributedContext::check_same(const std::string& what, const std::string& 
     if (values[static_cast<size_t>(r)] != values[0])
       differences += "\n  rank " + std::to_string(r) + ": " + values[static_cast<size_t>(r)];
   if (!differences.empty())
-    throw DistributedError(m.prefix() + ": the ranks disagree on " + what + "\n  rank 0: " + values[0] +
-                           differences);
+    throw DistributedError(m.prefix() + ": the ranks disagree on " + what +
+                           "\n  rank 0: " + values[0] + differences);
 }
 
 #else  // no Gloo in this LibTorch: a single process works, a job does not.
@@ -496,7 +521,8 @@ DistributedContext::DistributedContext(const DistributedOptions& options) {
         std::to_string(options.world_size) +
         " processes (its LibTorch lacks Gloo, or gloo's headers -- Debian: libgloo-dev -- were "
         "missing when nmt was configured; install them and reconfigure)");
-  model_device_ = rank_device(options.device, options.local_rank < 0 ? options.rank : options.local_rank);
+  model_device_ =
+      rank_device(options.device, options.local_rank < 0 ? options.rank : options.local_rank);
   timeout_ = options.timeout;
 }
 DistributedContext::~DistributedContext() = default;
@@ -512,7 +538,8 @@ DistributedContext::DistributedContext() = default;
 
 int64_t DistributedContext::sum(int64_t value, const std::string& what) {
   if (world_size_ == 1) return value;
-  std::vector<torch::Tensor> tensors{torch::full({1}, value, torch::dtype(torch::kInt64).device(comm_device_))};
+  std::vector<torch::Tensor> tensors{
+      torch::full({1}, value, torch::dtype(torch::kInt64).device(comm_device_))};
   all_reduce_sum(tensors, what);
   return tensors[0].item<int64_t>();
 }
@@ -529,8 +556,8 @@ std::vector<double> DistributedContext::sum(std::vector<double> values, const st
 
 std::string DistributedContext::broadcast_bytes(const std::string& bytes, const std::string& what) {
   if (world_size_ == 1) return bytes;
-  std::vector<torch::Tensor> size{
-      torch::full({1}, static_cast<int64_t>(bytes.size()), torch::dtype(torch::kInt64).device(comm_device_))};
+  std::vector<torch::Tensor> size{torch::full({1}, static_cast<int64_t>(bytes.size()),
+                                              torch::dtype(torch::kInt64).device(comm_device_))};
   broadcast_from_primary(size, what + " (size)");
   const int64_t n = size[0].item<int64_t>();
   if (n == 0) return "";
@@ -539,7 +566,8 @@ std::string DistributedContext::broadcast_bytes(const std::string& bytes, const 
   std::vector<torch::Tensor> data{host.to(comm_device_)};
   broadcast_from_primary(data, what);
   host = data[0].cpu();
-  return std::string(reinterpret_cast<const char*>(host.data_ptr<uint8_t>()), static_cast<size_t>(n));
+  return std::string(reinterpret_cast<const char*>(host.data_ptr<uint8_t>()),
+                     static_cast<size_t>(n));
 }
 
 bool DistributedContext::any(bool flag, const std::string& what) {

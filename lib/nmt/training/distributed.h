@@ -30,18 +30,18 @@ struct DistributedError : std::runtime_error {
 };
 
 struct DistributedOptions {
-  int64_t world_size = 1;            // processes in the job, >= 1 (env WORLD_SIZE)
-  int64_t rank = 0;                  // this process, in [0, world_size) (env RANK)
-  int64_t local_rank = -1;           // this process among those on its machine: picks cuda:N
-                                     // (env LOCAL_RANK); -1 = same as rank
+  int64_t world_size = 1;                 // processes in the job, >= 1 (env WORLD_SIZE)
+  int64_t rank = 0;                       // this process, in [0, world_size) (env RANK)
+  int64_t local_rank = -1;                // this process among those on its machine: picks cuda:N
+                                          // (env LOCAL_RANK); -1 = same as rank
   std::string master_addr = "127.0.0.1";  // host of rank 0, which serves the rendezvous store
                                           // (env MASTER_ADDR)
-  int master_port = 29500;           // TCP port of the store on master_addr, 1..65535 (env MASTER_PORT)
+  int master_port = 29500;  // TCP port of the store on master_addr, 1..65535 (env MASTER_PORT)
   std::chrono::milliseconds timeout{60000};  // bound on joining and on every collective
-  std::string device = "cpu";        // where the model trains: "cpu" -> Gloo; "cuda[:N]" -> NCCL
-                                     // when built with it, else Gloo through host copies
-  std::string interface;             // network interface Gloo uses (env GLOO_SOCKET_IFNAME);
-                                     // "" = the one that routes to master_addr
+  std::string device = "cpu";  // where the model trains: "cpu" -> Gloo; "cuda[:N]" -> NCCL
+                               // when built with it, else Gloo through host copies
+  std::string interface;       // network interface Gloo uses (env GLOO_SOCKET_IFNAME);
+                               // "" = the one that routes to master_addr
 };
 
 // Fills world_size, rank, local_rank, master_addr, master_port and interface from the environment

@@ -73,7 +73,8 @@ void GradientSync::broadcast_parameters(const std::vector<torch::Tensor>& buffer
   context_.check_same("the model's parameters and buffers", shape_summary(targets));
 
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> wire;  // contiguous, on the comm device; aliases the target when it can
+  std::vector<torch::Tensor>
+      wire;  // contiguous, on the comm device; aliases the target when it can
   wire.reserve(targets.size());
   for (const auto& t : targets) wire.push_back(t.detach().to(context_.comm_device()).contiguous());
   context_.broadcast_from_primary(wire, "the initial parameters from rank 0");
@@ -124,7 +125,8 @@ void GradientSync::all_reduce(std::vector<double>* stats) {
   }
   if (stats_tensor.defined()) {
     const auto host = stats_tensor.cpu();
-    for (size_t i = 0; i < stats->size(); ++i) (*stats)[i] = host[static_cast<int64_t>(i)].item<double>();
+    for (size_t i = 0; i < stats->size(); ++i)
+      (*stats)[i] = host[static_cast<int64_t>(i)].item<double>();
   }
 }
 

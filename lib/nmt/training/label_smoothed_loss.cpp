@@ -12,7 +12,9 @@ using torch::autograd::variable_list;
 // Rows per chunk of the [N, V] passes: ~4M float32 elements (16 MiB) at a time, so neither pass
 // materialises a float32 copy of the whole logits (131 MiB for 4096 positions x 8000 pieces) on
 // top of the bf16 logits and their gradient, when the training step's memory is at its peak.
-int64_t chunk_rows(int64_t vocab) { return std::max<int64_t>(1, (int64_t{4} << 20) / std::max<int64_t>(vocab, 1)); }
+int64_t chunk_rows(int64_t vocab) {
+  return std::max<int64_t>(1, (int64_t{4} << 20) / std::max<int64_t>(vocab, 1));
+}
 
 // Returns {summed loss, summed nll}; only the loss carries a gradient.
 struct LabelSmoothedLossFunction : torch::autograd::Function<LabelSmoothedLossFunction> {
@@ -24,18 +26,20 @@ struct LabelSmoothedLossFunction : torch::autograd::Function<LabelSmoothedLossFu
     const int64_t step = chunk_rows(V);
     std::vector<torch::Tensor> lse_parts, sum_parts;
     for (int64_t r = 0; r < rows; r += step) {
-      const torch::Tensor x = logits.narrow(0, r, std::min(step, rows - r)).to(torch::kFloat32);  // [n, V]
+      const torch::Tensor x =
+          logits.narrow(0, r, std::min(step, rows - r)).to(torch::kFloat32);  // [n, V]
       lse_parts.push_back(torch::logsumexp(x, /*dim=*/1));
       sum_parts.push_back(x.sum(/*dim=*/1));
     }
     const auto opts = logits.options().dtype(torch::kFloat32);
-    const torch::Tensor lse = rows ? torch::cat(lse_parts) : torch::zeros({0}, opts);    // [N]
-    const torch::Tensor sums = rows ? torch::cat(sum_parts) : torch::zeros({0}, opts);   // [N]
-    const torch::Tensor picked = logits.gather(1, target.unsqueeze(1)).squeeze(1).to(torch::kFloat32);  // [N]
+    const torch::Tensor lse = rows ? torch::cat(lse_parts) : torch::zeros({0}, opts);   // [N]
+    const torch::Tensor sums = rows ? torch::cat(sum_parts) : torch::zeros({0}, opts);  // [N]
+    const torch::Tensor picked =
+        logits.gather(1, target.unsqueeze(1)).squeeze(1).to(torch::kFloat32);  // [N]
     const torch::Tensor mask = target.ne(pad_id).to(torch::kFloat32);          // [N]
     const torch::Tensor nll = (lse - picked) * mask;                           // [N]
     // -sum_v log p(v) = V * lse - sum_v x_v: no [N, V] log-probabilities needed.
-    const torch::Tensor smooth = (lse * vocab - sums) * mask;                  // [N]
+    const torch::Tensor smooth = (lse * vocab - sums) * mask;  // [N]
     torch::Tensor loss = nll.sum() * (1.0 - epsilon) + smooth.sum() * (epsilon / vocab);
     torch::Tensor nll_sum = nll.sum();
     ctx->save_for_backward({logits, target, lse, mask});
@@ -60,9 +64,11 @@ struct LabelSmoothedLossFunction : torch::autograd::Function<LabelSmoothedLossFu
     const int64_t step = chunk_rows(V);
     for (int64_t r = 0; r < rows; r += step) {
       const int64_t n = std::min(step, rows - r);
-      torch::Tensor g = logits.narrow(0, r, n).to(torch::kFloat32, /*non_blocking=*/false, /*copy=*/true);
+      torch::Tensor g =
+          logits.narrow(0, r, n).to(torch::kFloat32, /*non_blocking=*/false, /*copy=*/true);
       g.sub_(lse.narrow(0, r, n).unsqueeze(1)).exp_().sub_(epsilon / vocab);  // [n, V]
-      g.scatter_add_(1, target.narrow(0, r, n).unsqueeze(1), torch::full({n, 1}, -(1.0 - epsilon), g.options()));
+      g.scatter_add_(1, target.narrow(0, r, n).unsqueeze(1),
+                     torch::full({n, 1}, -(1.0 - epsilon), g.options()));
       g.mul_(scale.narrow(0, r, n).unsqueeze(1));
       grad.narrow(0, r, n).copy_(g);
     }
@@ -75,7 +81,8 @@ void check_shapes(const torch::Tensor& logits, const torch::Tensor& target) {
               "label_smoothed_loss: logits [..., V] and target [...] expected, got ",
               logits.sizes(), " and ", target.sizes());
   TORCH_CHECK(logits.sizes().slice(0, target.dim()) == target.sizes(),
-              "label_smoothed_loss: leading shapes differ: ", logits.sizes(), " vs ", target.sizes());
+              "label_smoothed_loss: leading shapes differ: ", logits.sizes(), " vs ",
+              target.sizes());
   TORCH_CHECK(target.scalar_type() == torch::kInt64, "label_smoothed_loss: target must be int64");
 }
 
@@ -86,8 +93,8 @@ LossSums label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& t
   check_shapes(logits, target);
   const int64_t vocab = logits.size(-1);
   const torch::Tensor flat_target = target.reshape({-1});  // [N]
-  auto out = LabelSmoothedLossFunction::apply(logits.reshape({-1, vocab}), flat_target,
-                                              epsilon, pad_id);
+  auto out =
+      LabelSmoothedLossFunction::apply(logits.reshape({-1, vocab}), flat_target, epsilon, pad_id);
   return {out[0], out[1], flat_target.ne(pad_id).sum().item<int64_t>()};
 }
 
@@ -96,8 +103,8 @@ LossSums label_smoothed_loss_reference(const torch::Tensor& logits, const torch:
   check_shapes(logits, target);
   const int64_t vocab = logits.size(-1);
   const torch::Tensor logp = torch::log_softmax(logits.reshape({-1, vocab}).to(torch::kFloat32), 1);
-  const torch::Tensor flat_target = target.reshape({-1});                  // [N]
-  const torch::Tensor mask = flat_target.ne(pad_id).to(torch::kFloat32);   // [N]
+  const torch::Tensor flat_target = target.reshape({-1});                 // [N]
+  const torch::Tensor mask = flat_target.ne(pad_id).to(torch::kFloat32);  // [N]
   const torch::Tensor nll = -logp.gather(1, flat_target.unsqueeze(1)).squeeze(1) * mask;
   const torch::Tensor smooth = -logp.sum(1) * mask;
   torch::Tensor loss = nll.sum() * (1.0 - epsilon) + smooth.sum() * (epsilon / vocab);

@@ -1,6 +1,7 @@
 // Label-smoothed cross-entropy, fairseq's formulation:
 //
-//   loss_i = (1 - eps) * nll_i + eps / V * smooth_i,   nll_i = -log p(y_i),  smooth_i = -sum_v log p(v)
+//   loss_i = (1 - eps) * nll_i + eps / V * smooth_i,   nll_i = -log p(y_i),  smooth_i = -sum_v log
+//   p(v)
 //
 // summed over the non-padding target positions. Sums (not means) are returned together with the
 // token count, so the trainer can normalise by the target tokens of a whole update however many
@@ -18,9 +19,9 @@
 namespace nmt {
 
 struct LossSums {
-  torch::Tensor loss;   // [] float32: summed label-smoothed loss (differentiable)
-  torch::Tensor nll;    // [] float32: summed negative log-likelihood (no gradient)
-  int64_t tokens = 0;   // target positions that are not padding
+  torch::Tensor loss;  // [] float32: summed label-smoothed loss (differentiable)
+  torch::Tensor nll;   // [] float32: summed negative log-likelihood (no gradient)
+  int64_t tokens = 0;  // target positions that are not padding
 };
 
 // logits [..., V] (any floating dtype; computed in float32) and target [...] int64 of the same

@@ -138,7 +138,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   return out;
 }
 
-void start_worker(const LaunchOptions& o, const std::string& program, int rank, int port, Worker& w) {
+void start_worker(const LaunchOptions& o, const std::string& program, int rank, int port,
+                  Worker& w) {
   std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), o.args.begin(), o.args.end());
   std::vector<std::string> env_strings = worker_environment(o, rank, port);
@@ -150,11 +151,13 @@ void start_worker(const LaunchOptions& o, const std::string& program, int rank, 
   int out_pipe[2] = {-1, -1};
   int err_pipe[2] = {-1, -1};
   if (piped && (pipe(out_pipe) != 0 || pipe(err_pipe) != 0))
-    throw std::runtime_error("launcher: cannot create pipes for rank " + std::to_string(rank) + ": " +
-                             std::strerror(errno));
+    throw std::runtime_error("launcher: cannot create pipes for rank " + std::to_string(rank) +
+                             ": " + std::strerror(errno));
   const pid_t parent = getpid();
   const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("launcher: cannot fork rank " + std::to_string(rank) + ": " + std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error("launcher: cannot fork rank " + std::to_string(rank) + ": " +
+                             std::strerror(errno));
   if (pid == 0) {
     setpgid(0, 0);  // Ctrl-C in the terminal reaches the launcher only; it forwards once
 #ifdef __linux__
@@ -196,7 +199,8 @@ std::string this_executable() {
 }
 
 // Starts one process per worker; should one fail to start, those already running are killed.
-void start_workers(const LaunchOptions& o, const std::string& program, int port, std::vector<Worker>& workers) {
+void start_workers(const LaunchOptions& o, const std::string& program, int port,
+                   std::vector<Worker>& workers) {
   for (int r = 0; r < o.nproc; ++r) {
     try {
       start_worker(o, program, r, port, workers[static_cast<size_t>(r)]);
@@ -325,9 +329,10 @@ std::string LaunchResult::describe() const {
   std::string text = workers[static_cast<size_t>(first_failure)].describe();
   for (const auto& w : workers) {
     if (w.rank == first_failure || w.ok()) continue;
-    text += "; " + w.describe() + (w.stopped_by_launcher ? " (stopped after rank " +
-                                                               std::to_string(first_failure) + " failed)"
-                                                         : "");
+    text += "; " + w.describe() +
+            (w.stopped_by_launcher
+                 ? " (stopped after rank " + std::to_string(first_failure) + " failed)"
+                 : "");
   }
   return text;
 }
@@ -400,7 +405,8 @@ std::vector<std::string> own_command_line() {
   return args;
 }
 
-std::vector<std::string> without_option(const std::vector<std::string>& args, const std::string& name) {
+std::vector<std::string> without_option(const std::vector<std::string>& args,
+                                        const std::string& name) {
   std::vector<std::string> out;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == name) {

@@ -21,21 +21,21 @@
 namespace nmt {
 
 struct LaunchOptions {
-  int nproc = 2;                        // workers to start, >= 1
-  std::string program;                  // executable; "" = this executable (/proc/self/exe)
-  std::vector<std::string> args;        // arguments after the program name, for every worker
+  int nproc = 2;                  // workers to start, >= 1
+  std::string program;            // executable; "" = this executable (/proc/self/exe)
+  std::vector<std::string> args;  // arguments after the program name, for every worker
   std::vector<std::pair<std::string, std::string>> env;  // extra variables for every worker
-  std::string master_addr = "127.0.0.1";  // where worker 0 serves the rendezvous store
-  int master_port = 0;                  // its port; 0 = pick a free one
-  bool prefix_output = true;            // prefix workers 1..N-1's stdout/stderr lines with
-                                        // "[rank r] "; false = they inherit the launcher's
+  std::string master_addr = "127.0.0.1";        // where worker 0 serves the rendezvous store
+  int master_port = 0;                          // its port; 0 = pick a free one
+  bool prefix_output = true;                    // prefix workers 1..N-1's stdout/stderr lines with
+                                                // "[rank r] "; false = they inherit the launcher's
   std::chrono::milliseconds kill_grace{10000};  // after SIGTERM, wait this long before SIGKILL
 };
 
 struct WorkerExit {
   int rank = 0;
-  int exit_code = -1;        // when exited normally, else -1
-  int signal = 0;            // the signal that ended it, else 0
+  int exit_code = -1;                // when exited normally, else -1
+  int signal = 0;                    // the signal that ended it, else 0
   bool stopped_by_launcher = false;  // it was sent SIGTERM because another worker failed
   bool ok() const { return exit_code == 0; }
   // "rank 1 was killed by signal 9 (Killed)", "rank 0 exited with status 1".
@@ -62,6 +62,7 @@ int free_tcp_port(const std::string& host = "127.0.0.1");
 std::vector<std::string> own_command_line();
 
 // `args` without option `name` and its value ("--nproc 2" or "--nproc=2").
-std::vector<std::string> without_option(const std::vector<std::string>& args, const std::string& name);
+std::vector<std::string> without_option(const std::vector<std::string>& args,
+                                        const std::string& name);
 
 }  // namespace nmt

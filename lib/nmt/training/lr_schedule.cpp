@@ -25,9 +25,10 @@ LrSchedule::LrSchedule(const TrainConfig& config)
 LrSchedule::LrSchedule(Kind kind, double lr, int64_t warmup_steps, double min_lr, int64_t max_steps)
     : kind_(kind), lr_(lr), warmup_(warmup_steps), min_lr_(min_lr), max_steps_(max_steps) {
   if (kind_ == Kind::cosine && max_steps_ <= warmup_)
-    throw ConfigError("config key 'train.max_steps': the cosine schedule decays over "
-                      "train.max_steps, which must be larger than train.warmup_steps (" +
-                      std::to_string(warmup_) + "), got " + std::to_string(max_steps_));
+    throw ConfigError(
+        "config key 'train.max_steps': the cosine schedule decays over "
+        "train.max_steps, which must be larger than train.warmup_steps (" +
+        std::to_string(warmup_) + "), got " + std::to_string(max_steps_));
 }
 
 double LrSchedule::at(int64_t step) const {
@@ -51,9 +52,15 @@ double LrSchedule::at(int64_t step) const {
 std::string LrSchedule::describe() const {
   std::ostringstream out;
   switch (kind_) {
-    case Kind::inverse_sqrt: out << "inverse_sqrt"; break;
-    case Kind::constant: out << "constant"; break;
-    case Kind::cosine: out << "cosine"; break;
+    case Kind::inverse_sqrt:
+      out << "inverse_sqrt";
+      break;
+    case Kind::constant:
+      out << "constant";
+      break;
+    case Kind::cosine:
+      out << "cosine";
+      break;
   }
   out << "(lr=" << lr_ << ", warmup=" << warmup_;
   if (kind_ == Kind::cosine) out << ", min_lr=" << min_lr_ << ", max_steps=" << max_steps_;

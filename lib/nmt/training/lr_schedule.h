@@ -4,8 +4,8 @@
 //   warm-up (all schedules), s <= w:   lr * s / w
 //   inverse_sqrt ("noam"), s > w:     lr * sqrt(w / s)
 //   constant, s > w:                  lr
-//   cosine, w < s <= max_steps:       min_lr + (lr - min_lr) * (1 + cos(pi * (s - w) / (max_steps - w))) / 2
-//   cosine, s > max_steps:            min_lr
+//   cosine, w < s <= max_steps:       min_lr + (lr - min_lr) * (1 + cos(pi * (s - w) / (max_steps -
+//   w))) / 2 cosine, s > max_steps:            min_lr
 // warmup_steps = 0 means no warm-up (inverse_sqrt then decays as lr / sqrt(s)).
 #pragma once
 
@@ -23,7 +23,8 @@ class LrSchedule {
   // Reads train.schedule, lr, warmup_steps, min_lr, max_steps. Throws ConfigError for a cosine
   // schedule without max_steps, or with max_steps <= warmup_steps.
   explicit LrSchedule(const TrainConfig& config);
-  LrSchedule(Kind kind, double lr, int64_t warmup_steps, double min_lr = 0.0, int64_t max_steps = 0);
+  LrSchedule(Kind kind, double lr, int64_t warmup_steps, double min_lr = 0.0,
+             int64_t max_steps = 0);
 
   // The learning rate of update `step` (1-based; step 0 is treated as step 1).
   double at(int64_t step) const;

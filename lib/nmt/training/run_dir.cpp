@@ -30,10 +30,13 @@ std::string run_last_checkpoint_path(const std::string& run_dir) {
 
 void check_training_inputs(const DataConfig& data) {
   std::vector<std::pair<std::string, std::string>> files = {
-      {"--src (data.train_src)", data.train_src}, {"--tgt (data.train_tgt)", data.train_tgt},
-      {"--valid-src (data.valid_src)", data.valid_src}, {"--valid-tgt (data.valid_tgt)", data.valid_tgt}};
+      {"--src (data.train_src)", data.train_src},
+      {"--tgt (data.train_tgt)", data.train_tgt},
+      {"--valid-src (data.valid_src)", data.valid_src},
+      {"--valid-tgt (data.valid_tgt)", data.valid_tgt}};
   std::stringstream vocab(data.vocab);  // "X.model" or "S.model,T.model"
-  for (std::string part; std::getline(vocab, part, ',');) files.emplace_back("--vocab (data.vocab)", part);
+  for (std::string part; std::getline(vocab, part, ',');)
+    files.emplace_back("--vocab (data.vocab)", part);
   for (const auto& [option, path] : files) {
     std::error_code ec;
     if (!path.empty() && !fs::is_regular_file(path, ec))
@@ -44,7 +47,8 @@ void check_training_inputs(const DataConfig& data) {
 void create_run_dir(const std::string& run_dir) {
   std::error_code ec;
   if (fs::exists(run_dir, ec) && !fs::is_empty(run_dir, ec))
-    throw ConfigError("--out " + run_dir + " exists and is not empty; continue that run with `nmt train --resume " +
+    throw ConfigError("--out " + run_dir +
+                      " exists and is not empty; continue that run with `nmt train --resume " +
                       run_dir + "`, or choose another --out");
   fs::create_directories(run_dir, ec);
   if (ec) throw std::runtime_error("cannot create run directory " + run_dir + ": " + ec.message());
@@ -53,7 +57,8 @@ void create_run_dir(const std::string& run_dir) {
 Config load_run_config(const std::string& run_dir, const ConfigSources& sources) {
   const std::string config_file = run_config_path(run_dir);
   if (!fs::exists(config_file))
-    throw ConfigError("--resume " + run_dir + ": no config.json there (is it a run directory of nmt train?)");
+    throw ConfigError("--resume " + run_dir +
+                      ": no config.json there (is it a run directory of nmt train?)");
   ConfigSources with_run = sources;
   with_run.files.insert(with_run.files.begin(), config_file);
   return load_config(with_run);
@@ -80,7 +85,8 @@ Vocabularies prepare_run_dir(const std::string& run_dir, const Config& config, i
                              DistributedContext& context) {
   Vocabularies vocab;
   if (context.is_primary()) {
-    vocab = prepare_vocabularies(config.data, run_dir, static_cast<uint64_t>(config.train.seed), threads);
+    vocab = prepare_vocabularies(config.data, run_dir, static_cast<uint64_t>(config.train.seed),
+                                 threads);
     atomic_write_bytes(run_config_path(run_dir), to_json(config).dump(2) + "\n");
   }
   context.barrier("the run directory (vocabulary, config.json)",
@@ -89,17 +95,22 @@ Vocabularies prepare_run_dir(const std::string& run_dir, const Config& config, i
   return vocab;
 }
 
-Seq2Seq make_run_model(const Config& config, const Vocabularies& vocab, const Checkpoint* checkpoint) {
+Seq2Seq make_run_model(const Config& config, const Vocabularies& vocab,
+                       const Checkpoint* checkpoint) {
   Seq2Seq model;
   if (checkpoint != nullptr) {
     model = checkpoint->model.model;
   } else {
-    torch::manual_seed(static_cast<uint64_t>(config.train.seed));  // parameters; dropout continues from it
+    torch::manual_seed(
+        static_cast<uint64_t>(config.train.seed));  // parameters; dropout continues from it
     model = make_model(config.model, vocab.src->vocab_size(), vocab.tgt->vocab_size());
   }
-  if (model->src_vocab_size() != vocab.src->vocab_size() || model->tgt_vocab_size() != vocab.tgt->vocab_size())
-    throw CheckpointError("the checkpoint's vocabulary sizes (" + std::to_string(model->src_vocab_size()) + ", " +
-                          std::to_string(model->tgt_vocab_size()) + ") do not match the run's SentencePiece model(s)");
+  if (model->src_vocab_size() != vocab.src->vocab_size() ||
+      model->tgt_vocab_size() != vocab.tgt->vocab_size())
+    throw CheckpointError("the checkpoint's vocabulary sizes (" +
+                          std::to_string(model->src_vocab_size()) + ", " +
+                          std::to_string(model->tgt_vocab_size()) +
+                          ") do not match the run's SentencePiece model(s)");
   return model;
 }
 
@@ -110,8 +121,8 @@ std::unique_ptr<Validator> make_run_validator(const Config& config, const Vocabu
   options.decode = config.decode;
   options.batch_tokens = config.data.batch_tokens;
   return std::make_unique<Validator>(
-      read_validation_set(config.data.valid_src, config.data.valid_tgt, *vocab.src, *vocab.tgt), *vocab.tgt,
-      options, config.model.max_positions);
+      read_validation_set(config.data.valid_src, config.data.valid_tgt, *vocab.src, *vocab.tgt),
+      *vocab.tgt, options, config.model.max_positions);
 }
 
 }  // namespace nmt

@@ -4,9 +4,9 @@
 //
 //   RUN_DIR/config.json                    the resolved config (written before training starts)
 //   RUN_DIR/spm.model, spm.vocab           the vocabulary (or spm.src.* + spm.tgt.*, one per side)
-//   RUN_DIR/checkpoints/{step-N,last,best}.pt                          (training/checkpoint_files.h)
-//   RUN_DIR/metrics.jsonl, RUN_DIR/train.log                           (training/run_log.h)
-//   RUN_DIR/report.html                    with train.report           (report/run_report.h)
+//   RUN_DIR/checkpoints/{step-N,last,best}.pt (training/checkpoint_files.h) RUN_DIR/metrics.jsonl,
+//   RUN_DIR/train.log                           (training/run_log.h) RUN_DIR/report.html with
+//   train.report           (report/run_report.h)
 //
 // The names shared with exported model directories (config.json, checkpoints/, last.pt, best.pt)
 // are decoding/model_dir.h's, which also loads a run directory for decoding; the vocabulary's are
@@ -62,7 +62,8 @@ Vocabularies prepare_run_dir(const std::string& run_dir, const Config& config, i
 
 // The model to train: the checkpoint's when resuming (`checkpoint` not null), else a new one
 // seeded with train.seed. Throws CheckpointError when its vocabulary sizes differ from `vocab`'s.
-Seq2Seq make_run_model(const Config& config, const Vocabularies& vocab, const Checkpoint* checkpoint);
+Seq2Seq make_run_model(const Config& config, const Vocabularies& vocab,
+                       const Checkpoint* checkpoint);
 
 // The validator of data.valid_src/valid_tgt with train.valid_beam and the decode section;
 // nullptr when the run has no validation set.

@@ -44,7 +44,9 @@ void RunLog::file_only(const std::string& message) {
 }
 
 void RunLog::write(log::Level level, const std::string& message) {
-  const char* prefix = level == log::Level::warn ? "warning: " : level == log::Level::error ? "error: " : "";
+  const char* prefix = level == log::Level::warn    ? "warning: "
+                       : level == log::Level::error ? "error: "
+                                                    : "";
   file_only(prefix + message);
   if (level >= log::level() || level == log::Level::error) {
     progress_.clear();

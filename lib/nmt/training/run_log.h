@@ -19,7 +19,8 @@ class RunLog {
  public:
   // Opens (appending: a resumed run continues both files) RUN_DIR/metrics.jsonl and train.log.
   // Throws std::runtime_error naming the file when one cannot be opened. An empty run_dir writes
-  // no files, only stderr: the data-parallel ranks other than 0, which share rank 0's run directory.
+  // no files, only stderr: the data-parallel ranks other than 0, which share rank 0's run
+  // directory.
   RunLog(const std::string& run_dir, ProgressLine& progress);
 
   // Appends one line to metrics.jsonl.

@@ -21,7 +21,9 @@ std::string scientific(double value) {
 }
 
 // An exponential moving average that starts at its first sample.
-double smooth(double average, double sample) { return average == 0 ? sample : 0.9 * average + 0.1 * sample; }
+double smooth(double average, double sample) {
+  return average == 0 ? sample : 0.9 * average + 0.1 * sample;
+}
 
 }  // namespace
 
@@ -31,10 +33,17 @@ std::string TrainProgress::format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const auto s = static_cast<int64_t>(seconds + 0.5);
   char text[48];
-  if (s >= 86400) std::snprintf(text, sizeof(text), "%lldd%02lldh", static_cast<long long>(s / 86400), static_cast<long long>(s % 86400 / 3600));
-  else if (s >= 3600) std::snprintf(text, sizeof(text), "%lldh%02lldm", static_cast<long long>(s / 3600), static_cast<long long>(s % 3600 / 60));
-  else if (s >= 60) std::snprintf(text, sizeof(text), "%lldm%02llds", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
-  else std::snprintf(text, sizeof(text), "%llds", static_cast<long long>(s));
+  if (s >= 86400)
+    std::snprintf(text, sizeof(text), "%lldd%02lldh", static_cast<long long>(s / 86400),
+                  static_cast<long long>(s % 86400 / 3600));
+  else if (s >= 3600)
+    std::snprintf(text, sizeof(text), "%lldh%02lldm", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s % 3600 / 60));
+  else if (s >= 60)
+    std::snprintf(text, sizeof(text), "%lldm%02llds", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  else
+    std::snprintf(text, sizeof(text), "%llds", static_cast<long long>(s));
   return text;
 }
 
@@ -45,7 +54,8 @@ void TrainProgress::exclude(double seconds) {
 
 void TrainProgress::epoch_finished(int64_t epoch, int64_t batches) {
   if (batches > 0) batches_per_epoch_ = batches;
-  log_.info("epoch " + std::to_string(epoch) + " finished (" + std::to_string(batches) + " batches)");
+  log_.info("epoch " + std::to_string(epoch) + " finished (" + std::to_string(batches) +
+            " batches)");
 }
 
 std::string TrainProgress::eta(const TrainingState& state) const {
@@ -55,8 +65,9 @@ std::string TrainProgress::eta(const TrainingState& state) const {
   if (config_.max_minutes > 0)
     best = std::min(best, config_.max_minutes * 60.0 - state.elapsed_seconds);
   if (config_.max_epochs > 0 && batches_per_epoch_ > 0 && seconds_per_step_ > 0) {
-    const double batches_left = static_cast<double>(config_.max_epochs - state.data.epoch) * batches_per_epoch_ +
-                                std::max<int64_t>(batches_per_epoch_ - state.data.batches_done, 0);
+    const double batches_left =
+        static_cast<double>(config_.max_epochs - state.data.epoch) * batches_per_epoch_ +
+        std::max<int64_t>(batches_per_epoch_ - state.data.batches_done, 0);
     best = std::min(best, batches_left / config_.accumulate * seconds_per_step_);
   }
   return std::isfinite(best) ? format_duration(std::max(best, 0.0)) : "";
@@ -81,8 +92,9 @@ void TrainProgress::add(const UpdateStats& update, const TrainingState& state) {
   if (log_.progress().enabled()) {
     std::string line = "step " + std::to_string(state.step);
     if (config_.max_steps > 0) line += "/" + std::to_string(config_.max_steps);
-    line += " | epoch " + std::to_string(state.data.epoch) + " | loss " + fixed(loss, 3) + " | ppl " +
-            fixed(ppl, 2) + " | lr " + scientific(update.lr) + " | " + fixed(tokens_per_s_, 0) + " tok/s";
+    line += " | epoch " + std::to_string(state.data.epoch) + " | loss " + fixed(loss, 3) +
+            " | ppl " + fixed(ppl, 2) + " | lr " + scientific(update.lr) + " | " +
+            fixed(tokens_per_s_, 0) + " tok/s";
     const std::string left = eta(state);
     if (!left.empty()) line += " | ETA " + left;
     log_.progress().update(line);
@@ -107,15 +119,18 @@ void TrainProgress::emit(const TrainingState& state, double loss, double ppl, do
               {"grad_norm", RunLog::round6(grad_norm)},
               {"tgt_tokens_per_s", RunLog::round6(tokens_per_s)},
               {"elapsed_s", RunLog::round6(state.elapsed_seconds)}});
-  std::string line = "step " + std::to_string(state.step) + " | epoch " + std::to_string(state.data.epoch) +
-                     " | loss " + fixed(loss, 4) + " | ppl " + fixed(ppl, 2) + " | lr " + scientific(lr_) +
-                     " | gnorm " + fixed(grad_norm, 3) + " | " + fixed(tokens_per_s, 0) + " tgt tok/s | " +
+  std::string line = "step " + std::to_string(state.step) + " | epoch " +
+                     std::to_string(state.data.epoch) + " | loss " + fixed(loss, 4) + " | ppl " +
+                     fixed(ppl, 2) + " | lr " + scientific(lr_) + " | gnorm " +
+                     fixed(grad_norm, 3) + " | " + fixed(tokens_per_s, 0) + " tgt tok/s | " +
                      format_duration(state.elapsed_seconds);
   const std::string left = eta(state);
   if (!left.empty()) line += " | ETA " + left;
   // With a live line on the terminal, the periodic lines only go to train.log.
-  if (log_.progress().enabled()) log_.file_only(line);
-  else log_.info(line);
+  if (log_.progress().enabled())
+    log_.file_only(line);
+  else
+    log_.info(line);
 }
 
 }  // namespace nmt

@@ -21,11 +21,11 @@ namespace nmt {
 
 // One update's numbers, as the trainer measured them.
 struct UpdateStats {
-  double loss_sum = 0.0;  // summed label-smoothed loss
-  double nll_sum = 0.0;   // summed cross-entropy
-  int64_t tgt_tokens = 0; // real target tokens
-  double grad_norm = 0.0; // before clipping
-  double lr = 0.0;        // the learning rate used
+  double loss_sum = 0.0;   // summed label-smoothed loss
+  double nll_sum = 0.0;    // summed cross-entropy
+  int64_t tgt_tokens = 0;  // real target tokens
+  double grad_norm = 0.0;  // before clipping
+  double lr = 0.0;         // the learning rate used
 };
 
 class TrainProgress {

@@ -19,7 +19,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string precision_name(torch::ScalarType type) { return type == torch::kBFloat16 ? "bf16" : "fp32"; }
+std::string precision_name(torch::ScalarType type) {
+  return type == torch::kBFloat16 ? "bf16" : "fp32";
+}
 
 // How long the other ranks wait for rank 0 to validate or write a checkpoint. Far longer than the
 // collective timeout: a beam-search validation of a large dev set takes minutes. A rank 0 that
@@ -43,7 +45,8 @@ std::string parameter_checksum(const Seq2Seq& model) {
 
 // Where this trainer's model lives: config.train.device, or in a data-parallel job the rank's
 // own device (DistributedContext::model_device: "cuda" is cuda:LOCAL_RANK there).
-torch::Device training_device(const std::string& configured, const DistributedContext* distributed) {
+torch::Device training_device(const std::string& configured,
+                              const DistributedContext* distributed) {
   const std::string device = check_device(configured);
   if (distributed != nullptr && distributed->active()) return distributed->model_device();
   return torch::Device(device);
@@ -53,11 +56,16 @@ torch::Device training_device(const std::string& configured, const DistributedCo
 
 std::string to_string(StopReason reason) {
   switch (reason) {
-    case StopReason::max_steps: return "max_steps";
-    case StopReason::max_epochs: return "max_epochs";
-    case StopReason::max_minutes: return "max_minutes";
-    case StopReason::early_stopping: return "early_stopping";
-    case StopReason::interrupted: return "interrupted";
+    case StopReason::max_steps:
+      return "max_steps";
+    case StopReason::max_epochs:
+      return "max_epochs";
+    case StopReason::max_minutes:
+      return "max_minutes";
+    case StopReason::early_stopping:
+      return "early_stopping";
+    case StopReason::interrupted:
+      return "interrupted";
   }
   return "?";
 }
@@ -102,10 +110,14 @@ bool Trainer::agree(bool local, const std::string& what) {
 }
 
 void Trainer::wait_for_primary(const std::string& what) {
-  if (distributed()) dist_->barrier(what, std::chrono::duration_cast<std::chrono::milliseconds>(kPrimaryWorkTimeout));
+  if (distributed())
+    dist_->barrier(what,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(kPrimaryWorkTimeout));
 }
 
-void Trainer::set_loss_hook(std::function<void(int64_t, torch::Tensor&)> hook) { loss_hook_ = std::move(hook); }
+void Trainer::set_loss_hook(std::function<void(int64_t, torch::Tensor&)> hook) {
+  loss_hook_ = std::move(hook);
+}
 
 Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   UpdateResult result;
@@ -113,7 +125,8 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   for (const auto& b : batches) local_tokens += b.tgt_tokens;
   // Data parallel: every rank divides by the whole update's tokens over all ranks, so the summed
   // gradients are the per-token mean of all their batches (gradient_sync.h).
-  const int64_t tokens = distributed() ? dist_->sum(local_tokens, "the update's target tokens") : local_tokens;
+  const int64_t tokens =
+      distributed() ? dist_->sum(local_tokens, "the update's target tokens") : local_tokens;
   result.stats.tgt_tokens = tokens;
   optimizer_->zero_grad();
   for (auto& batch : batches) {
@@ -141,7 +154,8 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   if (distributed()) {
     // One round: gradient buckets plus the loss sums and a "not finite here" count, so a bad
     // batch on any rank makes every rank skip the update.
-    std::vector<double> stats{result.stats.loss_sum, result.stats.nll_sum, result.finite ? 0.0 : 1.0};
+    std::vector<double> stats{result.stats.loss_sum, result.stats.nll_sum,
+                              result.finite ? 0.0 : 1.0};
     sync_->all_reduce(&stats);
     result.stats.loss_sum = stats[0];
     result.stats.nll_sum = stats[1];
@@ -167,7 +181,8 @@ void Trainer::save(bool best) {
   checkpoints_.save(state_.step, best, [&](const std::string& path) {
     save_checkpoint(path, *model_, config_, *optimizer_, state_, device_.str());
   });
-  log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) + (best ? " (best)" : ""));
+  log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) +
+                  (best ? " (best)" : ""));
 }
 
 bool Trainer::validate_and_maybe_stop() {
@@ -200,9 +215,11 @@ bool Trainer::validate_and_maybe_stop() {
                {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
   char line[256];
   std::snprintf(line, sizeof(line),
-                "valid step %lld | loss %.4f | ppl %.2f | BLEU %.2f | chrF %.2f | %s best %.4g (step %lld)%s | %.1f s",
-                static_cast<long long>(state_.step), r.loss, r.ppl, r.bleu, r.chrf, t.early_stopping.c_str(),
-                state_.best_score, static_cast<long long>(state_.best_step), improved ? " *" : "", r.seconds);
+                "valid step %lld | loss %.4f | ppl %.2f | BLEU %.2f | chrF %.2f | %s best %.4g "
+                "(step %lld)%s | %.1f s",
+                static_cast<long long>(state_.step), r.loss, r.ppl, r.bleu, r.chrf,
+                t.early_stopping.c_str(), state_.best_score,
+                static_cast<long long>(state_.best_step), improved ? " *" : "", r.seconds);
   log_->info(line);
   if (!r.bleu_signature.empty()) log_->file_only("BLEU signature: " + r.bleu_signature);
   if (improved) save(/*best=*/true);
@@ -212,8 +229,8 @@ bool Trainer::validate_and_maybe_stop() {
 // What one train() call carries from update to update.
 struct Trainer::Loop {
   TrainProgress& progress;
-  Clock::time_point run_start;    // of this train() call
-  double elapsed_before;          // training time of the runs this one resumes
+  Clock::time_point run_start;  // of this train() call
+  double elapsed_before;        // training time of the runs this one resumes
   int64_t batches_since_epoch_start = 0;
   int64_t nonfinite_in_a_row = 0;
   StopReason reason = StopReason::max_steps;
@@ -235,7 +252,8 @@ TrainResult Trainer::train() {
   while (!loop.stop) {
     if (limit_reached(loop)) break;
     std::vector<Batch> batches = next_update(loop);
-    if (!batches.empty() && !apply_update(batches, loop)) continue;  // skipped: straight to the next
+    if (!batches.empty() && !apply_update(batches, loop))
+      continue;  // skipped: straight to the next
     between_updates(loop);
   }
   finish(loop, first_step);
@@ -248,10 +266,15 @@ void Trainer::log_start(int64_t first_step) {
   log_->info("training on " + t.device + " in " + precision_name(precision_) + ", " +
              std::to_string(torch::get_num_threads()) + " thread(s), " + schedule_.describe() +
              (first_step > 0 ? ", resuming at step " + std::to_string(first_step) + " (epoch " +
-                                   std::to_string(state_.data.epoch) + ")" : ""));
-  log_->event({{"event", "start"}, {"step", first_step}, {"epoch", state_.data.epoch},
-               {"parameters", model_->parameter_count()}, {"precision", precision_name(precision_)},
-               {"device", t.device}, {"threads", torch::get_num_threads()}});
+                                   std::to_string(state_.data.epoch) + ")"
+                             : ""));
+  log_->event({{"event", "start"},
+               {"step", first_step},
+               {"epoch", state_.data.epoch},
+               {"parameters", model_->parameter_count()},
+               {"precision", precision_name(precision_)},
+               {"device", t.device},
+               {"threads", torch::get_num_threads()}});
 }
 
 void Trainer::start_data_parallel() {
@@ -261,16 +284,20 @@ void Trainer::start_data_parallel() {
   sync_ = std::make_unique<GradientSync>(*dist_, model_->parameters());
   sync_->broadcast_parameters(model_->buffers());
   if (!primary())
-    torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ull * static_cast<uint64_t>(dist_->rank()) +
+    torch::manual_seed(static_cast<uint64_t>(t.seed) +
+                       1000003ull * static_cast<uint64_t>(dist_->rank()) +
                        static_cast<uint64_t>(state_.step));
-  log_->info("data parallel: rank " + std::to_string(dist_->rank()) + " of " + std::to_string(dist_->world_size()) +
-             " (" + dist_->backend() + "), gradients in " + std::to_string(sync_->bucket_count()) +
-             " all-reduce bucket(s) per update");
+  log_->info("data parallel: rank " + std::to_string(dist_->rank()) + " of " +
+             std::to_string(dist_->world_size()) + " (" + dist_->backend() + "), gradients in " +
+             std::to_string(sync_->bucket_count()) + " all-reduce bucket(s) per update");
 }
 
 bool Trainer::limit_reached(Loop& loop) {
   const TrainConfig& t = config_.train;
-  if (t.max_steps > 0 && state_.step >= t.max_steps) { loop.reason = StopReason::max_steps; return true; }
+  if (t.max_steps > 0 && state_.step >= t.max_steps) {
+    loop.reason = StopReason::max_steps;
+    return true;
+  }
   if (t.max_minutes > 0 && agree(state_.elapsed_seconds >= t.max_minutes * 60, "the time limit")) {
     loop.reason = StopReason::max_minutes;
     return true;
@@ -289,10 +316,15 @@ std::vector<Batch> Trainer::next_update(Loop& loop) {
     }
     const int64_t epoch = data_.position().epoch;
     if (loop.batches_since_epoch_start == 0)
-      throw DataError("the training data yields no batches (were all pairs filtered out? see "
-                      "data.max_length and data.max_length_ratio)");
+      throw DataError(
+          "the training data yields no batches (were all pairs filtered out? see "
+          "data.max_length and data.max_length_ratio)");
     loop.progress.epoch_finished(epoch, loop.batches_since_epoch_start);
-    if (t.max_epochs > 0 && epoch >= t.max_epochs) { loop.reason = StopReason::max_epochs; loop.stop = true; break; }
+    if (t.max_epochs > 0 && epoch >= t.max_epochs) {
+      loop.reason = StopReason::max_epochs;
+      loop.stop = true;
+      break;
+    }
     data_.seek({epoch + 1, 0});
     loop.batches_since_epoch_start = 0;
   }
@@ -320,15 +352,21 @@ bool Trainer::apply_update(std::vector<Batch>& batches, Loop& loop) {
                " (loss " + std::to_string(result.stats.loss_sum) + "); update skipped (" +
                std::to_string(loop.nonfinite_in_a_row) + " in a row, train.nan_tolerance " +
                std::to_string(t.nan_tolerance) + ")");
-    log_->event({{"event", "nonfinite"}, {"step", state_.step + 1}, {"in_a_row", loop.nonfinite_in_a_row}});
+    log_->event(
+        {{"event", "nonfinite"}, {"step", state_.step + 1}, {"in_a_row", loop.nonfinite_in_a_row}});
     if (loop.nonfinite_in_a_row >= t.nan_tolerance) {
       const auto last = checkpoints_.latest();
       const std::string message =
-          "training diverged: " + std::to_string(loop.nonfinite_in_a_row) + " updates in a row had a "
-          "non-finite loss or gradient (at step " + std::to_string(state_.step + 1) + "). " +
-          (last ? "The last good checkpoint is " + *last + "; lower train.lr or raise "
-                  "train.warmup_steps and resume with: nmt train --resume " + run_dir_
-                : std::string("No checkpoint was written; lower train.lr or raise train.warmup_steps."));
+          "training diverged: " + std::to_string(loop.nonfinite_in_a_row) +
+          " updates in a row had a "
+          "non-finite loss or gradient (at step " +
+          std::to_string(state_.step + 1) + "). " +
+          (last ? "The last good checkpoint is " + *last +
+                      "; lower train.lr or raise "
+                      "train.warmup_steps and resume with: nmt train --resume " +
+                      run_dir_
+                : std::string(
+                      "No checkpoint was written; lower train.lr or raise train.warmup_steps."));
       log_->error(message);
       throw std::runtime_error(message);
     }
@@ -342,18 +380,26 @@ bool Trainer::apply_update(std::vector<Batch>& batches, Loop& loop) {
 void Trainer::between_updates(Loop& loop) {
   const TrainConfig& t = config_.train;
   const Clock::time_point side_start = Clock::now();
-  if (agree(StopSignal::received() != 0, "a stop signal")) { loop.reason = StopReason::interrupted; loop.stop = true; }
+  if (agree(StopSignal::received() != 0, "a stop signal")) {
+    loop.reason = StopReason::interrupted;
+    loop.stop = true;
+  }
   const bool due_validation = validate_ && t.valid_every > 0 && state_.step % t.valid_every == 0;
   bool primary_worked = false;
   if (!loop.stop && due_validation && validated_step_ != state_.step) {
     primary_worked = true;
-    if (validate_on_every_rank()) { loop.reason = StopReason::early_stopping; loop.stop = true; }
+    if (validate_on_every_rank()) {
+      loop.reason = StopReason::early_stopping;
+      loop.stop = true;
+    }
   }
-  if (!loop.stop && t.save_every > 0 && state_.step % t.save_every == 0 && saved_step_ != state_.step) {
+  if (!loop.stop && t.save_every > 0 && state_.step % t.save_every == 0 &&
+      saved_step_ != state_.step) {
     save(false);
     primary_worked = true;
   }
-  if (primary_worked && !loop.stop) wait_for_primary("checkpoint at step " + std::to_string(state_.step));
+  if (primary_worked && !loop.stop)
+    wait_for_primary("checkpoint at step " + std::to_string(state_.step));
   loop.progress.exclude(seconds_since(side_start));
 }
 
@@ -363,7 +409,8 @@ bool Trainer::validate_on_every_rank() {
     wait_for_primary("validation at step " + std::to_string(state_.step));
     // Rank 0's verdict, and whether it saved best.pt (so no rank saves this step again).
     const bool saved = saved_step_ == state_.step;
-    const auto verdict = dist_->sum(std::vector<double>{early ? 1.0 : 0.0, saved ? 1.0 : 0.0}, "the validation's verdict");
+    const auto verdict = dist_->sum(std::vector<double>{early ? 1.0 : 0.0, saved ? 1.0 : 0.0},
+                                    "the validation's verdict");
     early = verdict[0] > 0;
     if (verdict[1] > 0) saved_step_ = state_.step;
   }
@@ -373,13 +420,15 @@ bool Trainer::validate_on_every_rank() {
 void Trainer::finish(Loop& loop, int64_t first_step) {
   state_.elapsed_seconds = loop.elapsed_before + seconds_since(loop.run_start);
   const bool trained = state_.step > first_step;
-  if (trained && validate_ && validated_step_ != state_.step && loop.reason != StopReason::interrupted) {
+  if (trained && validate_ && validated_step_ != state_.step &&
+      loop.reason != StopReason::interrupted) {
     validate_and_maybe_stop();
     wait_for_primary("the final validation");
   }
   // Rank 0 decides: it may have saved best.pt at this step already (the others cannot know).
   const bool save_at_end = saved_step_ != state_.step && (trained || !checkpoints_.latest());
-  if (distributed() ? dist_->sum(int64_t{save_at_end && primary()}, "the final checkpoint") > 0 : save_at_end)
+  if (distributed() ? dist_->sum(int64_t{save_at_end && primary()}, "the final checkpoint") > 0
+                    : save_at_end)
     save(false);
   if (distributed()) {
     wait_for_primary("the end of training");
@@ -398,19 +447,23 @@ TrainResult Trainer::stop_report(const Loop& loop) {
   result.state = state_;
   result.last_checkpoint = checkpoints_.last_path();
   result.train_seconds = seconds_since(loop.run_start);
-  log_->event({{"event", "stop"}, {"step", state_.step}, {"epoch", state_.data.epoch},
-               {"reason", to_string(reason)}, {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
+  log_->event({{"event", "stop"},
+               {"step", state_.step},
+               {"epoch", state_.data.epoch},
+               {"reason", to_string(reason)},
+               {"elapsed_s", RunLog::round6(state_.elapsed_seconds)}});
   if (reason == StopReason::interrupted) {
     log_->info("interrupted by signal " + std::to_string(StopSignal::received()) + " at step " +
                std::to_string(state_.step) + "; checkpoint saved to " + result.last_checkpoint +
                ". Resume with: nmt train --resume " + run_dir_);
   } else {
-    log_->info("training stopped at step " + std::to_string(state_.step) + " (" + to_string(reason) +
-               ") after " + TrainProgress::format_duration(state_.elapsed_seconds) +
-               (std::isnan(state_.best_score) ? std::string()
-                                              : "; best " + t.early_stopping + " " +
-                                                    std::to_string(state_.best_score) + " at step " +
-                                                    std::to_string(state_.best_step)));
+    log_->info("training stopped at step " + std::to_string(state_.step) + " (" +
+               to_string(reason) + ") after " +
+               TrainProgress::format_duration(state_.elapsed_seconds) +
+               (std::isnan(state_.best_score)
+                    ? std::string()
+                    : "; best " + t.early_stopping + " " + std::to_string(state_.best_score) +
+                          " at step " + std::to_string(state_.best_step)));
   }
   return result;
 }

@@ -48,9 +48,9 @@ std::string to_string(StopReason reason);
 
 struct TrainResult {
   StopReason reason = StopReason::max_steps;
-  TrainingState state;            // at the end
-  std::string last_checkpoint;    // RUN_DIR/checkpoints/last.pt
-  double train_seconds = 0.0;     // this run's training time (validation included)
+  TrainingState state;          // at the end
+  std::string last_checkpoint;  // RUN_DIR/checkpoints/last.pt
+  double train_seconds = 0.0;   // this run's training time (validation included)
 };
 
 // Evaluates the model (Validator::run, or a stand-in in tests).
@@ -94,13 +94,13 @@ class Trainer {
   struct Loop;  // what train() carries from update to update
   // The parts of train(), in the order it runs them.
   void log_start(int64_t first_step);
-  void start_data_parallel();                        // equal replicas, per-rank dropout seeds
-  bool limit_reached(Loop& loop);                    // max_steps, max_minutes
-  std::vector<Batch> next_update(Loop& loop);        // train.accumulate batches; epoch ends
+  void start_data_parallel();                  // equal replicas, per-rank dropout seeds
+  bool limit_reached(Loop& loop);              // max_steps, max_minutes
+  std::vector<Batch> next_update(Loop& loop);  // train.accumulate batches; epoch ends
   bool apply_update(std::vector<Batch>& batches, Loop& loop);  // false: skipped (not finite)
-  void between_updates(Loop& loop);                  // signals, validation, checkpoints
-  bool validate_on_every_rank();                     // rank 0's early-stopping verdict, on all
-  void finish(Loop& loop, int64_t first_step);       // final validation and checkpoint
+  void between_updates(Loop& loop);                            // signals, validation, checkpoints
+  bool validate_on_every_rank();                // rank 0's early-stopping verdict, on all
+  void finish(Loop& loop, int64_t first_step);  // final validation and checkpoint
   TrainResult stop_report(const Loop& loop);
   UpdateResult update(std::vector<Batch>& batches);
   bool validate_and_maybe_stop();  // returns true when early stopping fires
@@ -128,8 +128,8 @@ class Trainer {
   std::function<void(int64_t, torch::Tensor&)> loss_hook_;
   ProgressLine progress_;
   std::unique_ptr<RunLog> log_;
-  int64_t saved_step_ = -1;      // step of the newest checkpoint written by this run
-  int64_t validated_step_ = -1;  // step of the newest validation
+  int64_t saved_step_ = -1;             // step of the newest checkpoint written by this run
+  int64_t validated_step_ = -1;         // step of the newest validation
   DistributedContext* dist_ = nullptr;  // the job this trainer is a rank of; nullptr = alone
   std::unique_ptr<GradientSync> sync_;  // made by train() when distributed
 };

@@ -14,9 +14,10 @@ struct TrainingState {
   DataPosition data;             // where the training data continues
   int64_t tgt_tokens = 0;        // target tokens trained on so far (padding excluded)
   double elapsed_seconds = 0.0;  // training wall-clock time so far, over all runs (max_minutes)
-  double best_score = std::numeric_limits<double>::quiet_NaN();  // best validation score (NaN: none yet)
-  int64_t best_step = 0;         // step of best_score
-  int64_t bad_validations = 0;   // validations since best_score last improved (patience counter)
+  double best_score =
+      std::numeric_limits<double>::quiet_NaN();  // best validation score (NaN: none yet)
+  int64_t best_step = 0;                         // step of best_score
+  int64_t bad_validations = 0;  // validations since best_score last improved (patience counter)
 };
 
 }  // namespace nmt

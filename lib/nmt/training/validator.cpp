@@ -31,7 +31,8 @@ double validation_score(const ValidationResult& result, const std::string& metri
   if (metric == "bleu") return result.bleu;
   if (metric == "chrf") return result.chrf;
   if (metric == "loss") return result.loss;
-  throw ConfigError("config key 'train.early_stopping': '" + metric + "' is not one of: bleu, chrf, loss");
+  throw ConfigError("config key 'train.early_stopping': '" + metric +
+                    "' is not one of: bleu, chrf, loss");
 }
 
 bool score_improves(double candidate, double best, const std::string& metric) {
@@ -83,7 +84,8 @@ Validator::Validator(ValidationSet set, const Tokenizer& tgt_tokenizer, Validato
   int64_t longest = 0;
   for (int64_t row : rows) {
     const int64_t len = std::max(store.src_length(row), store.tgt_length(row)) + 1;
-    if (!current.empty() && std::max(longest, len) * static_cast<int64_t>(current.size() + 1) > options_.batch_tokens) {
+    if (!current.empty() &&
+        std::max(longest, len) * static_cast<int64_t>(current.size() + 1) > options_.batch_tokens) {
       batches_.push_back(store.make_batch(current));
       current.clear();
       longest = 0;
@@ -132,7 +134,8 @@ std::vector<std::string> Validator::translate(const Seq2Seq& model, const torch:
   std::vector<std::string> hypotheses;
   hypotheses.reserve(results.size());
   for (const NBestList& nbest : results)
-    hypotheses.push_back(nbest.empty() ? std::string() : tgt_tokenizer_.decode(nbest.front().output_tokens()));
+    hypotheses.push_back(nbest.empty() ? std::string()
+                                       : tgt_tokenizer_.decode(nbest.front().output_tokens()));
   return hypotheses;
 }
 

@@ -18,15 +18,15 @@
 namespace nmt {
 
 struct ValidationResult {
-  double loss = 0.0;          // cross-entropy per target token (nats, no label smoothing)
-  double ppl = 0.0;           // exp(loss)
-  double bleu = 0.0;          // corpus BLEU of the translations, 0..100
-  double chrf = 0.0;          // corpus chrF2, 0..100
-  std::string bleu_signature; // sacreBLEU signature of the BLEU score
+  double loss = 0.0;           // cross-entropy per target token (nats, no label smoothing)
+  double ppl = 0.0;            // exp(loss)
+  double bleu = 0.0;           // corpus BLEU of the translations, 0..100
+  double chrf = 0.0;           // corpus chrF2, 0..100
+  std::string bleu_signature;  // sacreBLEU signature of the BLEU score
   std::string chrf_signature;
-  int64_t sentences = 0;      // validation pairs translated
-  int64_t tgt_tokens = 0;     // target tokens the loss is over
-  double seconds = 0.0;       // wall-clock time of the whole validation
+  int64_t sentences = 0;                // validation pairs translated
+  int64_t tgt_tokens = 0;               // target tokens the loss is over
+  double seconds = 0.0;                 // wall-clock time of the whole validation
   std::vector<std::string> hypotheses;  // the detokenized translations, in input order
 };
 
@@ -37,11 +37,11 @@ bool score_improves(double candidate, double best, const std::string& metric);
 
 // A validation set, read and tokenized once.
 struct ValidationSet {
-  std::string name;                          // "val.en + val.de", for log lines
-  std::vector<std::string> sources;          // raw source lines
-  std::vector<std::string> references;       // raw reference lines
-  std::vector<std::vector<int32_t>> src_ids; // source pieces (no EOS)
-  std::vector<std::vector<int32_t>> tgt_ids; // reference pieces (no BOS/EOS)
+  std::string name;                           // "val.en + val.de", for log lines
+  std::vector<std::string> sources;           // raw source lines
+  std::vector<std::string> references;        // raw reference lines
+  std::vector<std::vector<int32_t>> src_ids;  // source pieces (no EOS)
+  std::vector<std::vector<int32_t>> tgt_ids;  // reference pieces (no BOS/EOS)
 };
 
 // Reads two line-aligned files (plain or .gz) and tokenizes them. Throws DataError naming the
@@ -50,9 +50,9 @@ ValidationSet read_validation_set(const std::string& src_path, const std::string
                                   const Tokenizer& src_tokenizer, const Tokenizer& tgt_tokenizer);
 
 struct ValidatorOptions {
-  int64_t beam = 1;              // 1 = greedy; else beam search (train.valid_beam)
-  DecodeConfig decode;           // length penalty and length limits of the translations
-  int64_t batch_tokens = 4096;   // token budget of loss and translation batches (padding counted)
+  int64_t beam = 1;             // 1 = greedy; else beam search (train.valid_beam)
+  DecodeConfig decode;          // length penalty and length limits of the translations
+  int64_t batch_tokens = 4096;  // token budget of loss and translation batches (padding counted)
 };
 
 class Validator {
@@ -64,7 +64,8 @@ class Validator {
 
   // Evaluates `model` on `device` in `precision` (kFloat32 or kBFloat16 autocast); the model is
   // left in eval mode (the trainer switches it back).
-  ValidationResult run(const Seq2Seq& model, const torch::Device& device, torch::ScalarType precision);
+  ValidationResult run(const Seq2Seq& model, const torch::Device& device,
+                       torch::ScalarType precision);
 
   const ValidationSet& set() const { return set_; }
   int64_t skipped_pairs() const { return skipped_; }

@@ -11,7 +11,8 @@ namespace nmt {
 // Calls write(tmp_path) to produce the file at tmp_path (= path + ".tmp"), then fsyncs and renames
 // it to `path`. If `write` throws, or any step fails, the temporary file is removed and the error
 // propagates (std::runtime_error naming the file for I/O failures); `path` is left untouched.
-void atomic_write(const std::string& path, const std::function<void(const std::string& tmp_path)>& write);
+void atomic_write(const std::string& path,
+                  const std::function<void(const std::string& tmp_path)>& write);
 
 // Writes `bytes` to `path` atomically.
 void atomic_write_bytes(const std::string& path, const std::string& bytes);

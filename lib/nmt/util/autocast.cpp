@@ -27,8 +27,10 @@ void set_autocast_enabled(torch::DeviceType type, bool enabled) {
 #if NMT_AUTOCAST_PER_DEVICE_API
   at::autocast::set_autocast_enabled(type, enabled);
 #else
-  if (type == torch::kCPU) at::autocast::set_cpu_enabled(enabled);
-  else at::autocast::set_enabled(enabled);
+  if (type == torch::kCPU)
+    at::autocast::set_cpu_enabled(enabled);
+  else
+    at::autocast::set_enabled(enabled);
 #endif
 }
 
@@ -45,8 +47,10 @@ void set_autocast_dtype(torch::DeviceType type, torch::ScalarType dtype) {
 #if NMT_AUTOCAST_PER_DEVICE_API
   at::autocast::set_autocast_dtype(type, dtype);
 #else
-  if (type == torch::kCPU) at::autocast::set_autocast_cpu_dtype(dtype);
-  else at::autocast::set_autocast_gpu_dtype(dtype);
+  if (type == torch::kCPU)
+    at::autocast::set_autocast_cpu_dtype(dtype);
+  else
+    at::autocast::set_autocast_gpu_dtype(dtype);
 #endif
 }
 

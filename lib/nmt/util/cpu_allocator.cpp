@@ -17,10 +17,10 @@ namespace nmt {
 
 namespace {
 
-constexpr size_t kMinCached = size_t{1} << 20;   // below this, plain malloc
-constexpr size_t kHugePage = size_t{2} << 20;    // THP size on x86-64
-constexpr size_t kSmallAlignment = 64;           // what LibTorch's own CPU allocator guarantees
-constexpr size_t kMaxSlack = 4;                  // a cached block up to 1/4 larger may serve a request
+constexpr size_t kMinCached = size_t{1} << 20;  // below this, plain malloc
+constexpr size_t kHugePage = size_t{2} << 20;   // THP size on x86-64
+constexpr size_t kSmallAlignment = 64;          // what LibTorch's own CPU allocator guarantees
+constexpr size_t kMaxSlack = 4;  // a cached block up to 1/4 larger may serve a request
 constexpr size_t kMinSlackBytes = size_t{64} << 20;
 
 // Rounds n (>= kMinCached) up to one of 8 sizes per power of two.
@@ -55,10 +55,14 @@ class CachingCpuAllocator final : public c10::Allocator {
 
   // LibTorch 1.x declares allocate() const, 2.3+ non-const: defining both overrides whichever
   // the base class has (the other is an ordinary overload).
-  c10::DataPtr allocate(size_t n) const { return const_cast<CachingCpuAllocator*>(this)->allocate_block(n); }
+  c10::DataPtr allocate(size_t n) const {
+    return const_cast<CachingCpuAllocator*>(this)->allocate_block(n);
+  }
   c10::DataPtr allocate(size_t n) { return allocate_block(n); }
   // Pure virtual in LibTorch 2.3+; unused by 1.x.
-  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+  void copy_data(void* dest, const void* src, std::size_t count) const {
+    std::memcpy(dest, src, count);
+  }
 
   static CachingCpuAllocator* g_self;  // the installed instance (free_any has no `this`)
 
@@ -90,7 +94,8 @@ class CachingCpuAllocator final : public c10::Allocator {
       ++stats_.allocations;
       // Best fit among the cached blocks at most kMaxSlack larger: batch shapes vary from step to
       // step, and a near miss reused beats a fresh, page-faulting block.
-      for (auto it = free_.lower_bound(size); it != free_.end() && it->first <= size + size / kMaxSlack; ++it) {
+      for (auto it = free_.lower_bound(size);
+           it != free_.end() && it->first <= size + size / kMaxSlack; ++it) {
         if (it->second.empty()) continue;
         ptr = it->second.back().ptr;  // the most recently released: likeliest still in cache
         it->second.pop_back();
@@ -117,10 +122,12 @@ class CachingCpuAllocator final : public c10::Allocator {
   // logits, say) stay. Called under mutex_; the caller unmaps the blocks outside the lock.
   void evict_for(size_t size, std::vector<std::pair<void*, size_t>>& evicted) {
     const size_t budget = footprint_budget(static_cast<size_t>(stats_.live_bytes) + size);
-    while (static_cast<size_t>(stats_.live_bytes + stats_.cached_bytes) + size > budget && stats_.cached_bytes > 0) {
+    while (static_cast<size_t>(stats_.live_bytes + stats_.cached_bytes) + size > budget &&
+           stats_.cached_bytes > 0) {
       auto oldest = free_.end();
       for (auto it = free_.begin(); it != free_.end(); ++it)
-        if (!it->second.empty() && (oldest == free_.end() || it->second.front().released < oldest->second.front().released))
+        if (!it->second.empty() && (oldest == free_.end() ||
+                                    it->second.front().released < oldest->second.front().released))
           oldest = it;
       evicted.emplace_back(oldest->second.front().ptr, oldest->first);
       oldest->second.erase(oldest->second.begin());
@@ -168,9 +175,9 @@ class CachingCpuAllocator final : public c10::Allocator {
     void* ptr;
     uint64_t released;  // clock_ at release: oldest first out when evicting
   };
-  std::map<size_t, std::vector<Cached>> free_;            // size class -> cached blocks, oldest first
+  std::map<size_t, std::vector<Cached>> free_;  // size class -> cached blocks, oldest first
   uint64_t clock_ = 0;
-  std::unordered_map<void*, size_t> live_;                // large blocks in use -> size class
+  std::unordered_map<void*, size_t> live_;  // large blocks in use -> size class
   CpuAllocatorStats stats_;
 };
 
@@ -190,6 +197,8 @@ void use_caching_cpu_allocator(int64_t cache_limit_mib) {
   });
 }
 
-CpuAllocatorStats cpu_allocator_stats() { return g_allocator ? g_allocator->stats() : CpuAllocatorStats{}; }
+CpuAllocatorStats cpu_allocator_stats() {
+  return g_allocator ? g_allocator->stats() : CpuAllocatorStats{};
+}
 
 }  // namespace nmt

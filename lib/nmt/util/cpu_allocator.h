@@ -15,9 +15,9 @@
 // size or of a size up to 1/4 smaller (batch shapes vary from step to step). The footprint
 // (blocks in tensors + blocks cached) is bounded: when a request finds no cached block and the
 // footprint would exceed the most bytes ever live at once plus a slack (a quarter of that, at
-// least 64 MiB), cached blocks are returned to the OS, least recently released first. An earlier version capped
-// only the cache, at 4 GiB, and a small-preset training run grew to 3.2 GB of RSS on varying
-// batch shapes. Smaller requests go to malloc, which already reuses them well. Thread-safe.
+// least 64 MiB), cached blocks are returned to the OS, least recently released first. An earlier
+// version capped only the cache, at 4 GiB, and a small-preset training run grew to 3.2 GB of RSS on
+// varying batch shapes. Smaller requests go to malloc, which already reuses them well. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -26,10 +26,10 @@
 namespace nmt {
 
 struct CpuAllocatorStats {
-  int64_t allocations = 0;   // large-block requests served
-  int64_t cache_hits = 0;    // ... of which from the free lists
-  int64_t cached_bytes = 0;  // bytes currently held in the free lists
-  int64_t live_bytes = 0;    // bytes of large blocks currently in tensors
+  int64_t allocations = 0;      // large-block requests served
+  int64_t cache_hits = 0;       // ... of which from the free lists
+  int64_t cached_bytes = 0;     // bytes currently held in the free lists
+  int64_t live_bytes = 0;       // bytes of large blocks currently in tensors
   int64_t peak_live_bytes = 0;  // the most bytes of large blocks ever in tensors at once
   int64_t evicted_bytes = 0;    // cached bytes returned to the OS to stay within the budget
 };

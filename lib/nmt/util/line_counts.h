@@ -14,7 +14,7 @@ namespace nmt {
 
 // One file's side of the check.
 struct LineCount {
-  std::string file;       // as the user gave it, or "stdin"
+  std::string file;  // as the user gave it, or "stdin"
   int64_t lines = 0;
   bool at_least = false;  // a streaming reader stopped early: `lines` is a lower bound
 };

@@ -27,9 +27,15 @@ Level level() { return g_level; }
 void write(Level l, const std::string& message) {
   std::lock_guard<std::mutex> lock(g_mutex);
   switch (l) {
-    case Level::warn: std::cerr << "warning: " << message << '\n'; break;
-    case Level::error: std::cerr << "error: " << message << '\n'; break;
-    default: std::cerr << "[nmt] " << message << '\n'; break;
+    case Level::warn:
+      std::cerr << "warning: " << message << '\n';
+      break;
+    case Level::error:
+      std::cerr << "error: " << message << '\n';
+      break;
+    default:
+      std::cerr << "[nmt] " << message << '\n';
+      break;
   }
   std::cerr.flush();
 }

@@ -21,9 +21,21 @@ std::string cat(const Args&... args) {
   (out << ... << args);
   return out.str();
 }
-template <class... Args> void debug(const Args&... a) { if (level() <= Level::debug) write(Level::debug, cat(a...)); }
-template <class... Args> void info(const Args&... a) { if (level() <= Level::info) write(Level::info, cat(a...)); }
-template <class... Args> void warn(const Args&... a) { if (level() <= Level::warn) write(Level::warn, cat(a...)); }
-template <class... Args> void error(const Args&... a) { write(Level::error, cat(a...)); }
+template <class... Args>
+void debug(const Args&... a) {
+  if (level() <= Level::debug) write(Level::debug, cat(a...));
+}
+template <class... Args>
+void info(const Args&... a) {
+  if (level() <= Level::info) write(Level::info, cat(a...));
+}
+template <class... Args>
+void warn(const Args&... a) {
+  if (level() <= Level::warn) write(Level::warn, cat(a...));
+}
+template <class... Args>
+void error(const Args&... a) {
+  write(Level::error, cat(a...));
+}
 
 }  // namespace nmt::log

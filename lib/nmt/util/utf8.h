@@ -22,7 +22,9 @@ namespace nmt {
 // sequences, overlong forms, UTF-16 surrogates (U+D800..U+DFFF) and code points above U+10FFFF.
 size_t find_invalid_utf8(std::string_view text);
 
-inline bool is_valid_utf8(std::string_view text) { return find_invalid_utf8(text) == std::string_view::npos; }
+inline bool is_valid_utf8(std::string_view text) {
+  return find_invalid_utf8(text) == std::string_view::npos;
+}
 
 // "FILE:LINE: invalid UTF-8 at byte N" (error_location.h) for the 0-based `offset` that
 // find_invalid_utf8 returned; callers append what the user can do about it.

@@ -66,10 +66,12 @@ class ShimProcessor final : public Processor {
   std::string encode(std::string_view text, std::vector<int>* ids) const override {
     return message(sp_.Encode(text, ids));
   }
-  std::string encode_pieces(std::string_view text, std::vector<std::string>* pieces) const override {
+  std::string encode_pieces(std::string_view text,
+                            std::vector<std::string>* pieces) const override {
     return message(sp_.Encode(text, pieces));
   }
-  std::string sample_encode(std::string_view text, float alpha, std::vector<int>* ids) const override {
+  std::string sample_encode(std::string_view text, float alpha,
+                            std::vector<int>* ids) const override {
     // nbest_size -1: sample from the whole lattice (forward-filtering backward-sampling).
     return message(sp_.SampleEncode(text, /*nbest_size=*/-1, alpha, ids));
   }
@@ -105,10 +107,14 @@ class SentencesIterator final : public sentencepiece::SentenceIterator {
 
 class ShimLibrary final : public Library {
  public:
-  std::unique_ptr<Processor> new_processor() const override { return std::make_unique<ShimProcessor>(); }
-  void set_random_seed(unsigned int seed) const override { sentencepiece::SetRandomGeneratorSeed(seed); }
-  std::string train(const std::vector<std::pair<std::string, std::string>>& flags, Sentences& sentences,
-                    int min_log_level) const override {
+  std::unique_ptr<Processor> new_processor() const override {
+    return std::make_unique<ShimProcessor>();
+  }
+  void set_random_seed(unsigned int seed) const override {
+    sentencepiece::SetRandomGeneratorSeed(seed);
+  }
+  std::string train(const std::vector<std::pair<std::string, std::string>>& flags,
+                    Sentences& sentences, int min_log_level) const override {
     // Train() logs its command line before it parses --minloglevel, so set the level first.
     sentencepiece::logging::SetMinLogLevel(min_log_level);
     std::unordered_map<std::string, std::string> args(flags.begin(), flags.end());
@@ -121,7 +127,8 @@ class ShimLibrary final : public Library {
 }  // namespace
 }  // namespace nmt::spm
 
-extern "C" __attribute__((visibility("default"))) const nmt::spm::Library* nmt_sentencepiece_library() {
+extern "C" __attribute__((visibility("default"))) const nmt::spm::Library*
+nmt_sentencepiece_library() {
   static const nmt::spm::ShimLibrary library;
   return &library;
 }
