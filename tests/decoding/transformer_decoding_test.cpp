@@ -32,7 +32,7 @@ constexpr double kRandomTol = 2e-3;
 // do not flip near-tied tokens.
 Seq2Seq random_model(uint64_t seed) {
   torch::manual_seed(seed);
-  Seq2Seq model = make_model(tiny_model_config(), kVocab, kVocab);
+  Seq2Seq model = make_model(tiny_model_shape(), kVocab, kVocab);
   torch::NoGradGuard no_grad;
   for (auto& p : model->parameters()) p.mul_(3.0);
   model->eval();
@@ -128,7 +128,7 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
   // Teach a tiny transformer to reverse sequences for a few hundred Adam steps, then compare
   // searches on held-out inputs.
   torch::manual_seed(11);
-  ModelConfig c = tiny_model_config();
+  ModelConfig c = tiny_model_shape();
   c.encoder_layers = c.decoder_layers = 1;
   Seq2Seq model = make_model(c, kVocab, kVocab);
   model->train();
@@ -179,7 +179,7 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
 // The same searches drive the RNN through the same interface: nothing in decoding asks which
 // architecture it runs.
 TEST(RnnDecoding, BeamOneEqualsGreedyScoresEqualForcedDecodingAndBatchesDoNotMatter) {
-  ModelConfig c = tiny_model_config();
+  ModelConfig c = tiny_model_shape();
   c.arch = "rnn";
   c.encoder_layers = c.decoder_layers = 1;
   torch::manual_seed(13);

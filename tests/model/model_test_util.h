@@ -17,7 +17,7 @@ constexpr int64_t kTinyVocab = 23;
 
 // The shared tiny, dropout-free model config (support/tiny_config.h), under the model tests' name.
 inline ModelConfig tiny_config(const std::string& arch = "transformer") {
-  return tiny_model_config(arch);
+  return tiny_model_shape(arch);
 }
 
 // Random token ids in [4, vocab) (no reserved ids), [rows, len].

@@ -7,6 +7,7 @@
 #include "nmt/model/positional_encoding.h"
 #include "nmt/model/seq2seq.h"
 #include "nmt/report/attention_extraction.h"
+#include "support/tiny_config.h"
 #include "nmt/report/positional_table.h"
 #include "nmt/util/error.h"
 
@@ -15,13 +16,10 @@ using namespace nmt::report;
 namespace {
 
 nmt::ModelConfig tiny_config() {
-  nmt::ModelConfig c;
+  nmt::ModelConfig c = nmt::test::tiny_model_shape();
   c.d_model = 16;
-  c.heads = 4;
   c.ff = 32;
-  c.encoder_layers = 2;
   c.decoder_layers = 3;
-  c.dropout = 0.0;
   return c;
 }
 

@@ -9,7 +9,7 @@
 
 namespace nmt::test {
 
-inline ModelConfig tiny_model_config(const std::string& arch = "transformer") {
+inline ModelConfig tiny_model_shape(const std::string& arch = "transformer") {
   ModelConfig c;
   c.arch = arch;
   c.d_model = 32;

@@ -23,19 +23,17 @@
 #include "nmt/text/vocab_trainer.h"
 #include "support/run_command.h"
 #include "support/synthetic_corpus.h"
+#include "support/tiny_config.h"
 
 namespace nmt::test {
 
 // The config of the tiny test model (1+1 layers, d_model 32; max_positions 64).
 inline Config tiny_model_config() {
   Config c;
-  c.model.d_model = 32;
+  c.model = tiny_model_shape();
   c.model.heads = 2;
-  c.model.ff = 64;
   c.model.encoder_layers = 1;
   c.model.decoder_layers = 1;
-  c.model.dropout = 0.0;
-  c.model.max_positions = 64;
   c.decode.beam = 3;
   c.decode.batch_tokens = 200;
   c.decode.precision = "fp32";

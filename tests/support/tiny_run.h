@@ -16,6 +16,7 @@
 #include "nmt/text/vocab_trainer.h"
 #include "support/run_command.h"
 #include "support/synthetic_corpus.h"
+#include "support/tiny_config.h"
 
 namespace nmt::test {
 
@@ -73,15 +74,11 @@ inline Config write_tiny_run(const std::string& dir, const TinyRunOptions& o = {
   write_file(dir + "/valid.tgt", join_lines(valid_tgt));
 
   Config c;
-  c.model.arch = o.arch;
+  c.model = tiny_model_shape(o.arch);
   c.model.d_model = 16;
   c.model.heads = 2;
   c.model.ff = 32;
-  c.model.encoder_layers = 2;
-  c.model.decoder_layers = 2;
-  c.model.dropout = 0.0;
   c.model.positional = o.positional;
-  c.model.max_positions = 64;
   c.data.valid_src = dir + "/valid.src";
   c.data.valid_tgt = dir + "/valid.tgt";
   c.data.vocab_size = vo.vocab_size;

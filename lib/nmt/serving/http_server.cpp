@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 
 #include "nmt/report/attention_examples.h"
 #include "nmt/report/attention_page.h"
@@ -33,6 +34,7 @@ struct TranslationServer::Impl {
   httplib::Server http;
 
   void routes();
+  void answer(const char* endpoint, httplib::Response& res, const std::function<void()>& answer);
   void translate(const httplib::Request& req, httplib::Response& res);
   void attention(const httplib::Request& req, httplib::Response& res);
   json info() const;
@@ -51,13 +53,14 @@ double seconds_since(Clock::time_point t0) {
 
 }  // namespace
 
-void TranslationServer::Impl::translate(const httplib::Request& req, httplib::Response& res) {
+// Runs `answer` (which fills `res` on success) and turns what it throws into the documented
+// error answers; records the request in the metrics either way.
+void TranslationServer::Impl::answer(const char* endpoint, httplib::Response& res,
+                                     const std::function<void()>& answer) {
   const auto t0 = Clock::now();
   int status = 200;
   try {
-    const ParsedRequest parsed = parse_translate_request(req.body, defaults, options.limits);
-    std::future<TranslationReply> reply = batching.submit(parsed.request);
-    send_json(res, 200, translate_answer(parsed, reply.get()).dump());
+    answer();
   } catch (const ApiError& e) {
     status = e.status;
     send_json(res, status, error_json(e.what(), e.field));
@@ -70,16 +73,22 @@ void TranslationServer::Impl::translate(const httplib::Request& req, httplib::Re
     send_json(res, status, error_json(e.what()));
   } catch (const std::exception& e) {
     status = 500;
-    log::error("serve: POST /translate: ", e.what());
-    send_json(res, status, error_json(std::string("translation failed: ") + e.what()));
+    log::error("serve: POST ", endpoint, ": ", e.what());
+    send_json(res, status, error_json(std::string("decoding failed: ") + e.what()));
   }
-  metrics.request_done("/translate", status, seconds_since(t0));
+  metrics.request_done(endpoint, status, seconds_since(t0));
+}
+
+void TranslationServer::Impl::translate(const httplib::Request& req, httplib::Response& res) {
+  answer("/translate", res, [&] {
+    const ParsedRequest parsed = parse_translate_request(req.body, defaults, options.limits);
+    std::future<TranslationReply> reply = batching.submit(parsed.request);
+    send_json(res, 200, translate_answer(parsed, reply.get()).dump());
+  });
 }
 
 void TranslationServer::Impl::attention(const httplib::Request& req, httplib::Response& res) {
-  const auto t0 = Clock::now();
-  int status = 200;
-  try {
+  answer("/attention", res, [&] {
     ParsedRequest parsed = parse_translate_request(req.body, defaults, options.limits);
     if (!parsed.single) throw ApiError(400, "q", "q must be one sentence (a string) here");
     if (parsed.request.lines[0].empty()) throw ApiError(400, "q", "q is empty");
@@ -94,18 +103,7 @@ void TranslationServer::Impl::attention(const httplib::Request& req, httplib::Re
           .dump();
     });
     send_json(res, 200, done.get());
-  } catch (const ApiError& e) {
-    status = e.status;
-    send_json(res, status, error_json(e.what(), e.field));
-  } catch (const QueueFull& e) {
-    status = 503;
-    res.set_header("Retry-After", "1");
-    send_json(res, status, error_json(e.what()));
-  } catch (const std::exception& e) {
-    status = 500;
-    send_json(res, status, error_json(std::string("attention failed: ") + e.what()));
-  }
-  metrics.request_done("/attention", status, seconds_since(t0));
+  });
 }
 
 json TranslationServer::Impl::info() const {

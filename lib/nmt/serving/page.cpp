@@ -2,6 +2,7 @@
 
 namespace nmt::serving {
 
+// Long only because it holds the page: HTML, CSS and the script, as one raw string.
 const std::string& translation_page() {
   static const std::string page = R"PAGE(<!DOCTYPE html>
 <html lang="en">
