@@ -66,22 +66,26 @@ void run_serve(ServeCommandOptions& o) {
   serving::TranslationServer server(m, defaults, device, o.server);
   const int port = server.bind();
 
-  std::thread([&server] {
+  if (!o.port_file.empty()) atomic_write_bytes(o.port_file, std::to_string(port) + "\n");
+  // Joined before `server` goes: serve() returning (for whatever reason) wakes it with a 0.
+  std::thread watcher([&server] {
     unsigned char sig = 0;
     while (::read(stop_pipe[0], &sig, 1) < 0 && errno == EINTR) {
     }
+    if (sig == 0) return;
     log::info("serve: ", sig == SIGINT ? "SIGINT" : "SIGTERM",
               ": finishing the requests in flight, then exiting");
     server.stop();
-  }).detach();
+  });
 
-  if (!o.port_file.empty()) atomic_write_bytes(o.port_file, std::to_string(port) + "\n");
   log::info("serving on http://", o.server.host, ":", port, " (", o.model.runtime.threads,
             " decoding thread(s), ", o.server.http_threads, " HTTP threads; batches of up to ",
             o.server.batching.max_batch_tokens, " tokens, waiting at most ",
             o.server.batching.max_delay_ms, " ms; queue ", o.server.batching.max_queue_sentences,
             " sentences)");
   server.serve();
+  on_serve_stop_signal(0);
+  watcher.join();
   log::info("serve: stopped after ", server.metrics().sentences(), " sentences");
 }
 
