@@ -23,6 +23,7 @@ void add_bleu_command(CLI::App& app);       // sacreBLEU-exact BLEU, chrF, TER
 void add_vocab_command(CLI::App& app);      // train a SentencePiece vocabulary
 void add_train_command(CLI::App& app);      // train a model into a run directory, or resume one
 void add_average_command(CLI::App& app);    // average checkpoints into one model
+void add_quantize_command(CLI::App& app);   // int8 copy of a model
 void add_report_command(CLI::App& app);     // HTML training report of a run directory
 void add_attention_command(CLI::App& app);  // attention heatmaps of a model for sentences
 void add_serve_command(CLI::App& app);      // HTTP translation server (serve_command.cpp)

@@ -39,9 +39,9 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
       "Checkpoint of a run directory: a name in checkpoints/ (best, last, step-0001000) or a path "
       "(default: best.pt, else last.pt)");
   cmd.add_option("--precision", options.precision,
-                 "fp32, bf16 (weights converted; fast with AVX512-BF16/AMX) or auto "
-                 "(default: the model's decode.precision)")
-      ->check(CLI::IsMember({"fp32", "bf16", "auto"}));
+                 "fp32, bf16 (weights converted; fast with AVX512-BF16/AMX), int8 (every Linear "
+                 "quantized per row; CPU) or auto (default: the model's decode.precision)")
+      ->check(CLI::IsMember({"fp32", "bf16", "int8", "auto"}));
   add_runtime_options(cmd, options.runtime);
 }
 
@@ -53,8 +53,7 @@ DecodingModel load_model(const ModelOptions& options) {
   load.precision = options.precision;
   DecodingModel m = open_decoding_model(options.path, load, options.runtime.threads);
   log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
-            m.dtype == torch::kBFloat16 ? "bf16" : "fp32", ", ", torch::get_num_threads(),
-            " threads");
+            m.precision, ", ", torch::get_num_threads(), " threads");
   return m;
 }
 

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   nmt::app::add_vocab_command(app);
   nmt::app::add_train_command(app);
   nmt::app::add_average_command(app);
+  nmt::app::add_quantize_command(app);
   nmt::app::add_translate_command(app);
   nmt::app::add_score_command(app);
   nmt::app::add_eval_command(app);

@@ -1,8 +1,12 @@
-// Decoding speed on a real test set: sentences/s and target tokens/s for greedy and beam 5, in
-// fp32 and bf16; the speed-up of the cached incremental decoder over recomputing the whole prefix
-// each step (a naive reference implemented only here, through forward() on the growing prefix);
-// and the peak RSS.
-//   bench_decode [TEST_FILE] [MODEL_DIR] [--threads N] [--naive-sentences N]
+// Decoding speed on a real test set, in fp32, bf16 and int8 on the same model and input:
+// sentences/s and target tokens/s for greedy and beam 5, BLEU of each against the reference, the
+// peak RSS of each mode (each runs in its own process: this binary again with --mode), the ratio
+// of each to bf16, and the speed-up of the cached incremental decoder over recomputing the whole
+// prefix each step (a naive reference implemented only here, through forward() on the prefix).
+//   bench_decode [TEST_FILE] [MODEL_DIR] [--threads N] [--naive-sentences N] [--ref FILE]
+//                [--modes fp32,bf16,int8]
+// The reference defaults to TEST_FILE with its language swapped (test_2016_flickr.en.gz ->
+// test_2016_flickr.de.gz); without one BLEU is not printed.
 // TEST_FILE defaults to $NMT_SHARED_DATA (else /work/shared/data)/multi30k/test_2016_flickr.en.gz;
 // when it is absent the benchmark says so and exits 0 (nothing to measure).
 // Without MODEL_DIR a `small`-preset transformer with random weights is used, with a
@@ -27,6 +31,8 @@
 #include "nmt/decoding/decoding_runtime.h"
 #include "nmt/decoding/model_dir.h"
 #include "nmt/decoding/search.h"
+#include "nmt/metrics/bleu.h"
+#include "nmt/model/int8_gemm.h"
 #include "nmt/model/model_file.h"
 #include "nmt/text/vocab_trainer.h"
 #include "nmt/util/system.h"
@@ -146,6 +152,7 @@ std::vector<std::vector<int64_t>> naive_greedy(Seq2SeqImpl& model, const torch::
 
 struct Run {
   double sentences_per_s = 0, tokens_per_s = 0;
+  std::vector<std::string> texts;
 };
 
 Run run_translate(const DecodingModel& m, const std::vector<std::string>& lines, int64_t beam) {
@@ -155,9 +162,115 @@ Run run_translate(const DecodingModel& m, const std::vector<std::string>& lines,
   d.sample = false;
   Translator translator(m.model, TranslatorOptions::from_config(d), torch::kCPU);
   LineTranslator text(translator, m.source, m.target);
-  text.translate(lines, "bench");
+  const auto results = text.translate(lines, "bench");
   const auto& s = translator.stats();
-  return {s.sentences / s.seconds, s.target_tokens / s.seconds};
+  Run run{s.sentences / s.seconds, s.target_tokens / s.seconds, {}};
+  for (const auto& r : results) run.texts.push_back(r.texts.empty() ? "" : r.texts.front());
+  return run;
+}
+
+// A reference next to `test_file` in the other language (".en." <-> ".de."), "" when none exists.
+std::string default_reference(const std::string& test_file) {
+  for (auto [from, to] : {std::pair<const char*, const char*>{".en.", ".de."}, {".de.", ".en."}}) {
+    const auto at = test_file.rfind(from);
+    if (at == std::string::npos) continue;
+    std::string ref = test_file;
+    ref.replace(at, 4, to);
+    if (fs::exists(ref)) return ref;
+  }
+  return "";
+}
+
+double bleu_of(const std::vector<std::string>& hyps, const std::vector<std::string>& refs) {
+  if (refs.size() != hyps.size()) return -1;
+  return metrics::corpus_bleu(hyps, {refs}).score;
+}
+
+struct ModeResult {
+  bool ok = false;
+  double greedy_sps = 0, greedy_tps = 0, beam_sps = 0, beam_tps = 0, greedy_bleu = -1,
+         beam_bleu = -1, rss_mib = 0;
+};
+
+// One precision in this process (bench_decode --mode P ...): prints its figures, then a RESULT
+// line the parent reads.
+int run_mode(const std::string& precision, const std::string& test_file,
+             const std::string& model_dir, const std::string& ref_file, int threads,
+             size_t naive_n) {
+  prepare_decoding_runtime(threads);
+  const std::vector<std::string> lines = read_lines(test_file);
+  const std::vector<std::string> refs =
+      ref_file.empty() ? std::vector<std::string>{} : read_lines(ref_file);
+  ModelLoadOptions load;
+  load.precision = precision;
+  std::unique_ptr<DecodingModel> loaded;
+  try {
+    loaded = std::make_unique<DecodingModel>(open_decoding_model(model_dir, load, threads));
+  } catch (const std::exception& e) {
+    std::printf("[%s] not available: %s\nRESULT %s unavailable\n", precision.c_str(), e.what(),
+                precision.c_str());
+    return 0;
+  }
+  const DecodingModel& m = *loaded;
+  const double load_rss = peak_rss_mib();
+  if (precision == "fp32") std::printf("model: %s\n", m.model->parameter_summary().c_str());
+  run_translate(
+      m, std::vector<std::string>(lines.begin(), lines.begin() + std::min<size_t>(50, lines.size())),
+      1);  // warm-up
+  const Run greedy = run_translate(m, lines, 1);
+  const Run beam5 = run_translate(m, lines, 5);
+  ModeResult r;
+  r.greedy_sps = greedy.sentences_per_s;
+  r.greedy_tps = greedy.tokens_per_s;
+  r.beam_sps = beam5.sentences_per_s;
+  r.beam_tps = beam5.tokens_per_s;
+  if (!refs.empty()) {
+    r.greedy_bleu = bleu_of(greedy.texts, refs);
+    r.beam_bleu = bleu_of(beam5.texts, refs);
+  }
+  r.rss_mib = peak_rss_mib();
+  std::printf("[%s] greedy: %7.1f sentences/s %8.1f target tokens/s  BLEU %.2f\n",
+              precision.c_str(), r.greedy_sps, r.greedy_tps, r.greedy_bleu);
+  std::printf("[%s] beam 5: %7.1f sentences/s %8.1f target tokens/s  BLEU %.2f\n",
+              precision.c_str(), r.beam_sps, r.beam_tps, r.beam_bleu);
+  std::printf("[%s] peak RSS %.0f MiB (%.0f MiB after loading the model)\n", precision.c_str(),
+              r.rss_mib, load_rss);
+
+  // Cached vs naive greedy on the first sentences, in the same batches.
+  std::vector<std::vector<int64_t>> ids;
+  for (size_t i = 0; i < std::min(naive_n, lines.size()); ++i) {
+    const auto e = m.source->encode(lines[i]);
+    ids.emplace_back(e.begin(), e.end());
+  }
+  SearchOptions o = SearchOptions::from_config(m.config.decode);
+  double cached_s = 0, naive_s = 0;
+  size_t same = 0;
+  for (size_t b = 0; b < ids.size(); b += 50) {
+    std::vector<const std::vector<int64_t>*> rows;
+    for (size_t i = b; i < std::min(ids.size(), b + 50); ++i) rows.push_back(&ids[i]);
+    const torch::Tensor src = make_source_batch(rows, torch::kCPU);
+    double t0 = now();
+    const auto cached = greedy_search(*m.model, src, o);
+    cached_s += now() - t0;
+    t0 = now();
+    const auto naive = naive_greedy(*m.model, src, o);
+    naive_s += now() - t0;
+    for (size_t i = 0; i < naive.size(); ++i) same += naive[i] == cached[i].tokens;
+  }
+  if (!ids.empty())
+    std::printf(
+        "[%s] greedy on %zu sentences: cached %.2f s, recomputing the prefix %.2f s: %.1fx faster "
+        "(identical outputs: %zu/%zu)\n",
+        precision.c_str(), ids.size(), cached_s, naive_s, naive_s / cached_s, same, ids.size());
+  std::printf("RESULT %s ok %.3f %.3f %.3f %.3f %.3f %.3f %.1f\n", precision.c_str(), r.greedy_sps,
+              r.greedy_tps, r.beam_sps, r.beam_tps, r.greedy_bleu, r.beam_bleu, r.rss_mib);
+  return 0;
+}
+
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace
@@ -166,18 +279,32 @@ int main(int argc, char** argv) {
   const char* shared = std::getenv("NMT_SHARED_DATA");
   std::string test_file =
       std::string(shared ? shared : "/work/shared/data") + "/multi30k/test_2016_flickr.en.gz";
-  std::string model_dir;
+  std::string model_dir, mode, ref_file = "-";
+  std::vector<std::string> modes = {"fp32", "bf16", "int8"};
   int threads = 0;
   size_t naive_n = 200;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--threads" && i + 1 < argc)
+    if (a == "--threads" && i + 1 < argc) {
       threads = std::atoi(argv[++i]);
-    else if (a == "--naive-sentences" && i + 1 < argc)
+    } else if (a == "--naive-sentences" && i + 1 < argc) {
       naive_n = std::strtoul(argv[++i], nullptr, 10);
-    else
+    } else if (a == "--mode" && i + 1 < argc) {
+      mode = argv[++i];
+    } else if (a == "--ref" && i + 1 < argc) {
+      ref_file = argv[++i];
+    } else if (a == "--modes" && i + 1 < argc) {
+      modes.clear();
+      std::string list = argv[++i];
+      for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        if (comma > at) modes.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
+    } else {
       positional.push_back(a);
+    }
   }
   if (positional.size() > 0) test_file = positional[0];
   if (positional.size() > 1) model_dir = positional[1];
@@ -186,14 +313,17 @@ int main(int argc, char** argv) {
                 test_file.c_str());
     return 0;
   }
-  // nmt translate's runtime set-up (decoding/decoding_runtime.h): threads and the oneDNN cap now,
-  // the caching allocator after the first model loads. The peak RSS printed at the end is the
-  // whole benchmark's (two models, the naive search), not one translation's.
+  if (ref_file == "-") ref_file = default_reference(test_file);
+  if (!mode.empty()) return run_mode(mode, test_file, model_dir, ref_file, threads, naive_n);
+
+  // nmt translate's runtime set-up (decoding/decoding_runtime.h), for the header line; each mode
+  // runs in its own process so its peak RSS is its own.
   prepare_decoding_runtime(threads);
-  std::vector<std::string> lines = read_lines(test_file);
-  std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s\n",
-              lines.size(), test_file.c_str(), torch::get_num_threads(), blas_description().c_str(),
-              bf16_is_fast("cpu") ? "yes" : "no");
+  std::printf("bench_decode: %zu sentences from %s; %d threads; BLAS %s; bf16 fast: %s; int8: %s\n",
+              read_lines(test_file).size(), test_file.c_str(), torch::get_num_threads(),
+              blas_description().c_str(), bf16_is_fast("cpu") ? "yes" : "no",
+              int8_gemm_available() ? "oneDNN" : int8_gemm_unavailable_reason().c_str());
+  std::printf("BLEU against %s\n", ref_file.empty() ? "(no reference found)" : ref_file.c_str());
 
   std::string tmp;
   if (model_dir.empty()) {
@@ -201,51 +331,53 @@ int main(int argc, char** argv) {
     tmp = model_dir = mkdtemp(tmpl);
     make_random_model_dir(model_dir, test_file);
   }
+  std::fflush(stdout);
 
-  for (const char* precision : {"fp32", "bf16"}) {
-    ModelLoadOptions load;
-    load.precision = precision;
-    const DecodingModel m = open_decoding_model(model_dir, load, threads);
-    if (std::string(precision) == "fp32")
-      std::printf("model: %s\n", m.model->parameter_summary().c_str());
-    run_translate(
-        m,
-        std::vector<std::string>(lines.begin(), lines.begin() + std::min<size_t>(50, lines.size())),
-        1);  // warm-up
-    const Run greedy = run_translate(m, lines, 1);
-    const Run beam5 = run_translate(m, lines, 5);
-    std::printf("[%s] greedy: %7.1f sentences/s %8.1f target tokens/s\n", precision,
-                greedy.sentences_per_s, greedy.tokens_per_s);
-    std::printf("[%s] beam 5: %7.1f sentences/s %8.1f target tokens/s\n", precision,
-                beam5.sentences_per_s, beam5.tokens_per_s);
-
-    // Cached vs naive greedy on the first sentences, in the same batches.
-    std::vector<std::vector<int64_t>> ids;
-    for (size_t i = 0; i < std::min(naive_n, lines.size()); ++i) {
-      const auto e = m.source->encode(lines[i]);
-      ids.emplace_back(e.begin(), e.end());
+  std::vector<std::pair<std::string, ModeResult>> results;
+  for (const auto& precision : modes) {
+    const std::string cmd = shell_quoted(argv[0]) + " --mode " + shell_quoted(precision) + " --threads " +
+                            std::to_string(threads) + " --naive-sentences " +
+                            std::to_string(naive_n) + " --ref " + shell_quoted(ref_file) + " " +
+                            shell_quoted(test_file) + " " + shell_quoted(model_dir);
+    FILE* child = popen(cmd.c_str(), "r");
+    if (!child) {
+      std::perror("bench_decode: popen");
+      return 1;
     }
-    SearchOptions o = SearchOptions::from_config(m.config.decode);
-    double cached_s = 0, naive_s = 0;
-    size_t same = 0;
-    for (size_t b = 0; b < ids.size(); b += 50) {
-      std::vector<const std::vector<int64_t>*> rows;
-      for (size_t i = b; i < std::min(ids.size(), b + 50); ++i) rows.push_back(&ids[i]);
-      const torch::Tensor src = make_source_batch(rows, torch::kCPU);
-      double t0 = now();
-      const auto cached = greedy_search(*m.model, src, o);
-      cached_s += now() - t0;
-      t0 = now();
-      const auto naive = naive_greedy(*m.model, src, o);
-      naive_s += now() - t0;
-      for (size_t i = 0; i < naive.size(); ++i) same += naive[i] == cached[i].tokens;
+    char line[4096];
+    ModeResult r;
+    while (std::fgets(line, sizeof line, child)) {
+      char name[32] = {0}, status[32] = {0};
+      if (std::sscanf(line, "RESULT %31s %31s", name, status) == 2) {
+        if (std::string(status) == "ok")
+          r.ok = std::sscanf(line, "RESULT %*s ok %lf %lf %lf %lf %lf %lf %lf", &r.greedy_sps,
+                             &r.greedy_tps, &r.beam_sps, &r.beam_tps, &r.greedy_bleu,
+                             &r.beam_bleu, &r.rss_mib) == 7;
+        continue;
+      }
+      std::fputs(line, stdout);
     }
-    std::printf(
-        "[%s] greedy on %zu sentences: cached %.2f s, recomputing the prefix %.2f s: %.1fx faster "
-        "(identical outputs: %zu/%zu)\n",
-        precision, ids.size(), cached_s, naive_s, naive_s / cached_s, same, ids.size());
+    std::fflush(stdout);
+    if (pclose(child) != 0) std::printf("[%s] the benchmark process failed\n", precision.c_str());
+    results.emplace_back(precision, r);
   }
-  std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
+
+  const ModeResult* base = nullptr;
+  for (const auto& [name, r] : results)
+    if (name == "bf16" && r.ok) base = &r;
+  std::printf("\nsummary (ratios to bf16)\n");
+  std::printf("%-5s %22s %22s %12s %16s\n", "mode", "greedy sent/s (tok/s)", "beam5 sent/s (tok/s)",
+              "BLEU g / b5", "peak RSS MiB");
+  for (const auto& [name, r] : results) {
+    if (!r.ok) {
+      std::printf("%-5s not available\n", name.c_str());
+      continue;
+    }
+    std::printf("%-5s %7.1f (%7.0f) x%.2f %7.1f (%7.0f) x%.2f %5.2f / %5.2f %7.0f x%.2f\n",
+                name.c_str(), r.greedy_sps, r.greedy_tps, base ? r.greedy_sps / base->greedy_sps : 0,
+                r.beam_sps, r.beam_tps, base ? r.beam_sps / base->beam_sps : 0, r.greedy_bleu,
+                r.beam_bleu, r.rss_mib, base ? r.rss_mib / base->rss_mib : 0);
+  }
   if (!tmp.empty()) fs::remove_all(tmp);
   return 0;
 }

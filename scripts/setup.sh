@@ -15,6 +15,7 @@ packages=(
   libicu-dev             # Unicode categories and case mapping for sacreBLEU-exact metrics
   curl ca-certificates   # data/get_multi30k.sh downloads when no local copy exists
   libcpp-httplib-dev     # HTTP server for nmt serve
+  libdnnl-dev            # oneDNN int8 matmul for int8 decoding (precision int8, nmt quantize)
   chromium               # headless browser tests of the report, attention and serving pages
 )
 missing=()

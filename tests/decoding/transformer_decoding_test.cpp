@@ -13,6 +13,7 @@
 #include "nmt/decoding/greedy_search.h"
 #include "nmt/decoding/search.h"
 #include "nmt/decoding/translator.h"
+#include "nmt/model/int8_gemm.h"
 #include "nmt/model/seq2seq.h"
 #include "support/tiny_config.h"
 
@@ -124,9 +125,10 @@ TEST(TransformerDecoding, Bf16DecodingReturnsFloatScoresCloseToForcedDecoding) {
   }
 }
 
-TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
-  // Teach a tiny transformer to reverse sequences for a few hundred Adam steps, then compare
-  // searches on held-out inputs.
+namespace {
+
+// A tiny transformer taught to reverse sequences for a few hundred Adam steps, in eval mode.
+Seq2Seq trained_reversal_model() {
   torch::manual_seed(11);
   ModelConfig c = tiny_model_shape();
   c.encoder_layers = c.decoder_layers = 1;
@@ -153,6 +155,14 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
     adam.step();
   }
   model->eval();
+  return model;
+}
+
+}  // namespace
+
+TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
+  // Compare searches on held-out inputs.
+  Seq2Seq model = trained_reversal_model();
 
   const auto test = random_sources(60, kVocab, 99, 8);
   SearchOptions o;
@@ -174,6 +184,51 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
             << beam_sum / test.size() << " (beam better on " << beam_better << ")\n";
   EXPECT_GT(correct, static_cast<int>(test.size()) / 3);  // it learned something
   EXPECT_GE(beam_sum, greedy_sum - 1e-6);
+}
+
+TEST(TransformerDecoding, Int8SentenceAloneEqualsSentenceInABatch) {
+  if (!int8_gemm_available()) GTEST_SKIP() << int8_gemm_unavailable_reason();
+  Seq2Seq model = random_model(5);
+  model->quantize_int8();
+  SearchOptions o;
+  o.beam = 3;
+  auto sources = random_sources(20, kVocab, 6, 40);
+  sources[3] = {5};
+  const auto together = beam_search(*model, batch_of(sources), o);
+  const auto greedy_together = greedy_search(*model, batch_of(sources), o);
+  for (size_t i = 0; i < sources.size(); i += 2) {
+    const auto alone = beam_search(*model, batch_of({sources[i]}), o);
+    EXPECT_EQ(alone[0][0].tokens, together[i][0].tokens) << i;
+    EXPECT_NEAR(alone[0][0].log_prob, together[i][0].log_prob, kRandomTol) << i;
+    const auto greedy_alone = greedy_search(*model, batch_of({sources[i]}), o);
+    EXPECT_EQ(greedy_alone[0].tokens, greedy_together[i].tokens) << i;
+  }
+}
+
+TEST(TransformerDecoding, Int8TranslationsOfATrainedModelAgreeWithFloat) {
+  if (!int8_gemm_available()) GTEST_SKIP() << int8_gemm_unavailable_reason();
+  Seq2Seq model = trained_reversal_model();
+  const auto test = random_sources(60, kVocab, 99, 8);
+  SearchOptions o;
+  o.beam = 5;
+  const auto float_beam = beam_search(*model, batch_of(test), o);
+  const auto float_greedy = greedy_search(*model, batch_of(test), o);
+  model->quantize_int8();
+  const auto int8_beam = beam_search(*model, batch_of(test), o);
+  const auto int8_greedy = greedy_search(*model, batch_of(test), o);
+  int same_beam = 0, same_greedy = 0;
+  double diff = 0;
+  for (size_t i = 0; i < test.size(); ++i) {
+    same_beam += int8_beam[i][0].tokens == float_beam[i][0].tokens;
+    same_greedy += int8_greedy[i].tokens == float_greedy[i].tokens;
+    diff += std::abs(int8_beam[i][0].score - float_beam[i][0].score);
+  }
+  std::cout << "int8 vs float: beam " << same_beam << "/" << test.size() << " identical, greedy "
+            << same_greedy << "/" << test.size() << ", mean |score difference| "
+            << diff / test.size() << "\n";
+  EXPECT_GE(same_beam, static_cast<int>(test.size()) * 8 / 10);
+  EXPECT_GE(same_greedy, static_cast<int>(test.size()) * 8 / 10);
+  EXPECT_LT(diff / test.size(), 0.1);
 }
 
 // The same searches drive the RNN through the same interface: nothing in decoding asks which

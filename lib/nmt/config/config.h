@@ -99,7 +99,7 @@ struct DecodeConfig {
   double temperature = 1.0;     // sampling temperature
   int64_t top_k = 0;            // sample from the k most likely tokens (0 = all)
   double top_p = 1.0;           // nucleus sampling mass (1 = all)
-  std::string precision = "auto";  // auto | fp32 | bf16
+  std::string precision = "auto";  // auto | fp32 | bf16 | int8
 };
 
 struct Config {

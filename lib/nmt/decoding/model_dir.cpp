@@ -134,8 +134,6 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
     out.config = side;
   }
 
-  out.dtype = resolve_precision(
-      options.precision.empty() ? out.config.decode.precision : options.precision, device);
   out.source = std::make_shared<const Tokenizer>(out.paths.src_vocab);
   out.target = out.paths.tgt_vocab == out.paths.src_vocab
                    ? out.source
@@ -153,10 +151,26 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
 
   out.model = loaded.model;
   out.model->eval();
-  out.model->to(torch::Device(device), out.dtype);
   for (auto& p : out.model->parameters()) p.set_requires_grad(false);
+  const std::string wanted =
+      options.precision.empty() ? out.config.decode.precision : options.precision;
+  if (wanted == "int8" || out.model->is_int8()) {
+    // int8 Linears, everything else float32 (CTranslate2's int8_float32).
+    if (out.model->is_int8() && wanted != "int8" && wanted != "auto")
+      throw ConfigError(out.paths.model_file + " is an int8 model (nmt quantize): it decodes with " +
+                        "precision int8 (or auto) only, not " + wanted);
+    if (device != "cpu")
+      throw ConfigError("precision int8 runs on the CPU only, not on " + device);
+    if (!out.model->is_int8()) out.model->quantize_int8();  // ConfigError where unavailable
+    out.dtype = torch::kFloat32;
+    out.precision = "int8";
+  } else {
+    out.dtype = resolve_precision(wanted, device);
+    out.precision = out.dtype == torch::kBFloat16 ? "bf16" : "fp32";
+    out.model->to(torch::Device(device), out.dtype);
+  }
   log::debug("loaded ", out.paths.model_file, ": ", out.model->parameter_summary(), ", ",
-             out.dtype == torch::kBFloat16 ? "bf16" : "fp32", " on ", device);
+             out.precision, " on ", device);
   return out;
 }
 

@@ -60,7 +60,9 @@ void export_model_dir(const std::string& dir, const std::string& home, const Seq
                       const Config& config);
 
 // The decoding precision ("fp32" | "bf16" | "auto") is resolved by nmt::resolve_precision
-// (util/autocast.h), the same function training uses.
+// (util/autocast.h), the same function training uses; "int8" quantizes every Linear at load time
+// (Seq2SeqImpl::quantize_int8) and keeps the rest float32. An int8 model file (nmt quantize)
+// decodes with int8 (or auto) only.
 
 struct DecodingModel {
   Seq2Seq model;  // eval mode, no gradients needed, on the device, in the decoding precision
@@ -68,13 +70,14 @@ struct DecodingModel {
   std::shared_ptr<const Tokenizer> source;  // tokenizes inputs
   std::shared_ptr<const Tokenizer> target;  // detokenizes outputs (the same object when joint)
   ModelPaths paths;
-  torch::ScalarType dtype = torch::kFloat;  // of the weights
+  torch::ScalarType dtype = torch::kFloat;  // of the float weights
+  std::string precision = "fp32";           // resolved: fp32 | bf16 | int8
 };
 
 struct ModelLoadOptions {
   std::string checkpoint;      // see resolve_model_paths ("" = best, else last, else model.pt)
   std::string device = "cpu";  // cpu | cuda | cuda:N
-  std::string precision;       // fp32 | bf16 | auto; "" = the config's decode.precision
+  std::string precision;       // fp32 | bf16 | int8 | auto; "" = the config's decode.precision
 };
 
 // Resolves, loads and prepares a model for decoding. Throws CheckpointError (missing or

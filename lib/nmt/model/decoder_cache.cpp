@@ -1,5 +1,6 @@
 #include "nmt/model/decoder_cache.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "nmt/model/seq2seq.h"
@@ -34,7 +35,55 @@ int64_t static_row_count(const DecoderCache& cache, const EncoderOutput& encoded
   return encoded.memory.defined() ? encoded.memory.size(0) : -1;
 }
 
+// Rows `idx` of t along dim 0; a buffer with spare time capacity keeps it (see append_positions).
+torch::Tensor select_rows(const torch::Tensor& t, const torch::Tensor& idx) {
+  const int64_t capacity = t.dim() == 4 ? time_capacity(t) : 0;
+  if (capacity <= (t.dim() == 4 ? t.size(2) : 0)) return t.index_select(0, idx);
+  auto buffer = torch::empty({idx.size(0), t.size(1), capacity, t.size(3)}, t.options());
+  auto view = buffer.narrow(2, 0, t.size(2));
+  torch::index_select_out(view, t, 0, idx);
+  return view;
+}
+
+constexpr int64_t kInitialTimeCapacity = 16;
+
 }  // namespace
+
+int64_t time_capacity(const torch::Tensor& t) {
+  if (!t.defined() || t.dim() != 4) return t.defined() && t.dim() > 2 ? t.size(2) : 0;
+  const int64_t d = t.size(3);
+  if (t.size(0) == 0 || t.size(1) == 0 || d == 0 || t.stride(3) != 1 || t.stride(2) != d ||
+      t.stride(1) % d != 0 || t.stride(0) != t.stride(1) * t.size(1))
+    return t.size(2);
+  const int64_t capacity = t.stride(1) / d;
+  // The buffer must really extend that far (a view of something else could have these strides).
+  const int64_t needed = t.storage_offset() + t.size(0) * t.stride(0);
+  if (capacity < t.size(2) ||
+      static_cast<size_t>(needed) * t.element_size() > t.storage().nbytes())
+    return t.size(2);
+  return capacity;
+}
+
+torch::Tensor append_positions(const torch::Tensor& cached, const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 4, "append_positions: expected [B, H, T, d_k], got ", x.sizes());
+  const int64_t b = x.size(0), h = x.size(1), t = x.size(2), d = x.size(3);
+  const int64_t used = cached.defined() ? cached.size(2) : 0;
+  if (cached.defined())
+    TORCH_CHECK(cached.size(0) == b && cached.size(1) == h && cached.size(3) == d,
+                "append_positions: cache ", cached.sizes(), " and new positions ", x.sizes());
+  const int64_t capacity = cached.defined() ? time_capacity(cached) : 0;
+  torch::Tensor out;
+  if (used + t <= capacity) {
+    out = cached.as_strided({b, h, used + t, d}, cached.strides(), cached.storage_offset());
+  } else {
+    const int64_t grown = std::max({kInitialTimeCapacity, 2 * capacity, used + t});
+    auto buffer = torch::empty({b, h, grown, d}, x.options());
+    out = buffer.narrow(2, 0, used + t);
+    if (used > 0) out.narrow(2, 0, used).copy_(cached);
+  }
+  out.narrow(2, used, t).copy_(x);
+  return out;
+}
 
 void reorder_cache_rows(DecoderCache& cache, EncoderOutput& encoded, const torch::Tensor& indices) {
   TORCH_CHECK(indices.dim() == 1, "reorder: indices must be 1-d, got ", indices.sizes());
@@ -68,7 +117,7 @@ void reorder_cache_rows(DecoderCache& cache, EncoderOutput& encoded, const torch
       if (static_rows.defined()) tensor = tensor.index_select(0, static_rows.to(tensor.device()));
       continue;
     }
-    tensor = tensor.index_select(0, idx.to(tensor.device()));
+    tensor = select_rows(tensor, idx.to(tensor.device()));
   }
   if (static_rows.defined()) {
     if (encoded.memory.defined())

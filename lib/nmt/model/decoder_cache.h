@@ -43,6 +43,18 @@ struct DecoderCache {
   torch::Tensor attention_layers;
 };
 
+// Self-attention keys/values grow by T positions per step. They live in buffers with spare room
+// along dim 2 (time): a cache entry is a view [B, H, T', d_k] of a [B, H, capacity, d_k] buffer,
+// so appending writes the new positions in place instead of copying the whole cache every step as
+// torch::cat would; the capacity doubles when full (each position is copied O(1) times), and
+// reorder_cache_rows copies only the T' used positions of the rows it keeps.
+//
+// cached (undefined at the first step, else a previous result) and x [B, H, T, d_k] ->
+// [B, H, T' + T, d_k]. The result may share storage with `cached`: callers replace it.
+torch::Tensor append_positions(const torch::Tensor& cached, const torch::Tensor& x);
+// Capacity along dim 2 of a tensor append_positions returned (its size(2) for any other tensor).
+int64_t time_capacity(const torch::Tensor& t);
+
 // Keeps rows `indices` ([B'] int64, repeats allowed) of the cache and the encoder output:
 // index_selects dim 0 of every cache tensor and of `encoded`, skipping static entries and `encoded`
 // when no row changes its source, and grouping them when the cache is groupable (see DecoderCache).

@@ -7,8 +7,8 @@ namespace nmt {
 
 namespace {
 
-torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
-  torch::nn::Linear linear(in, out);
+nmt::Linear xavier_linear(int64_t in, int64_t out) {
+  nmt::Linear linear(in, out);
   torch::NoGradGuard no_grad;
   torch::nn::init::xavier_uniform_(linear->weight);
   linear->bias.zero_();

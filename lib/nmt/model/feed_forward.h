@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "nmt/model/linear.h"
+
 #include <string>
 
 namespace nmt {
@@ -30,8 +32,8 @@ class FeedForwardImpl : public torch::nn::Module {
  private:
   FeedForwardOptions options_;
   Activation activation_;          // options_.activation, parsed once
-  torch::nn::Linear fc1{nullptr};  // [D] -> [ff]
-  torch::nn::Linear fc2{nullptr};  // [ff] -> [D]
+  nmt::Linear fc1{nullptr};  // [D] -> [ff]
+  nmt::Linear fc2{nullptr};  // [ff] -> [D]
 };
 TORCH_MODULE(FeedForward);
 

@@ -61,6 +61,7 @@ void write_model(torch::serialize::OutputArchive& archive, const Seq2SeqImpl& mo
   archive.write("src_vocab", c10::IValue(model.src_vocab_size()));
   archive.write("tgt_vocab", c10::IValue(model.tgt_vocab_size()));
   archive.write("format_version", c10::IValue(kModelFormatVersion));
+  if (model.is_int8()) archive.write("quantization", c10::IValue(std::string("int8")));
 }
 
 LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& origin) {
@@ -89,7 +90,21 @@ LoadedModel read_model(torch::serialize::InputArchive& archive, const std::strin
   torch::serialize::InputArchive params;
   if (!archive.try_read("model", params))
     throw CheckpointError(origin + ": not an nmt model file (no 'model')");
+  c10::IValue quantization;
+  const bool int8 = archive.try_read("quantization", quantization);
+  if (int8 && (!quantization.isString() || quantization.toStringRef() != "int8"))
+    throw CheckpointError(origin + ": unknown quantization '" +
+                          (quantization.isString() ? quantization.toStringRef() : "?") +
+                          "' (this nmt reads int8)");
+  if (int8) {
+    try {
+      loaded.model->prepare_int8();
+    } catch (const ConfigError& e) {
+      throw CheckpointError(origin + " is an int8 model (nmt quantize), but " + e.what());
+    }
+  }
   load_module(*loaded.model, params, "", origin);
+  if (int8) loaded.model->finish_int8();
   return loaded;
 }
 

@@ -6,6 +6,8 @@
 //   layout) "config"          string: the full resolved Config as JSON (to_json), model section =
 //   the model's "src_vocab"       int: source vocabulary size "tgt_vocab"       int: target
 //   vocabulary size "format_version"  int: kModelFormatVersion
+//   "quantization"    string, only in int8 models (nmt quantize): "int8"; their Linear layers
+//                     hold `weight_int8`/`weight_scale` buffers and an empty `weight` (linear.h)
 // The trainer puts the same keys (write_model) into its checkpoint archives beside the optimizer
 // state, so a checkpoint is also a model file.
 #pragma once
@@ -22,7 +24,7 @@ namespace nmt {
 constexpr int64_t kModelFormatVersion = 1;
 
 struct LoadedModel {
-  Seq2Seq model;  // in training mode, float32, on the CPU, as make_model builds it
+  Seq2Seq model;  // in training mode, float32 (int8 Linears for an int8 file), on the CPU
   Config config;  // the config stored in the file
 };
 

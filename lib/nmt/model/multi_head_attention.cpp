@@ -1,5 +1,6 @@
 #include "nmt/model/multi_head_attention.h"
 
+#include "nmt/model/decoder_cache.h"
 #include "nmt/util/error.h"
 
 namespace nmt {
@@ -8,8 +9,8 @@ namespace {
 
 // A Linear [in] -> [blocks * out] whose weight is `blocks` separately Xavier-initialised [out, in]
 // matrices (the fused projections are several projections), with zero bias.
-torch::nn::Linear fused_linear(int64_t in, int64_t out, int64_t blocks) {
-  torch::nn::Linear linear(torch::nn::LinearOptions(in, out * blocks));
+nmt::Linear fused_linear(int64_t in, int64_t out, int64_t blocks) {
+  nmt::Linear linear(torch::nn::LinearOptions(in, out * blocks));
   torch::NoGradGuard no_grad;
   for (int64_t b = 0; b < blocks; ++b)
     torch::nn::init::xavier_uniform_(linear->weight.narrow(0, b * out, out));
@@ -58,13 +59,9 @@ torch::Tensor MultiHeadAttentionImpl::self_attend(const torch::Tensor& x, const 
   auto q = qkv[0], k = scorer->prepare_keys(qkv[1]), v = qkv[2];  // [B, H, T, d_k]
   if (cache_keys) {
     TORCH_CHECK(cache_values, "self_attend: cache_keys without cache_values");
-    if (cache_keys->defined()) {
-      k = torch::cat({*cache_keys, k}, /*dim=*/2);  // [B, H, cached + T, d_k]
-      v = torch::cat({*cache_values, v}, /*dim=*/2);
-    } else {
-      k = k.contiguous();
-      v = v.contiguous();
-    }
+    // Written in place into buffers with spare room (decoder_cache.h), not re-concatenated.
+    k = append_positions(*cache_keys, k);  // [B, H, cached + T, d_k]
+    v = append_positions(*cache_values, v);
     *cache_keys = k;
     *cache_values = v;
   }

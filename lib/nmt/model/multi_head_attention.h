@@ -16,6 +16,8 @@
 
 #include <torch/torch.h>
 
+#include "nmt/model/linear.h"
+
 #include <string>
 #include <utility>
 
@@ -65,10 +67,10 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
 
   MultiHeadAttentionOptions options_;
   int64_t head_dim_;
-  torch::nn::Linear in_proj{nullptr};   // self-attention: [D] -> [3D] (Q | K | V)
-  torch::nn::Linear q_proj{nullptr};    // cross-attention: [D] -> [D]
-  torch::nn::Linear kv_proj{nullptr};   // cross-attention: [D] -> [2D] (K | V)
-  torch::nn::Linear out_proj{nullptr};  // [D] -> [D]
+  nmt::Linear in_proj{nullptr};   // self-attention: [D] -> [3D] (Q | K | V)
+  nmt::Linear q_proj{nullptr};    // cross-attention: [D] -> [D]
+  nmt::Linear kv_proj{nullptr};   // cross-attention: [D] -> [2D] (K | V)
+  nmt::Linear out_proj{nullptr};  // [D] -> [D]
   AttentionScores scorer{nullptr};
 };
 TORCH_MODULE(MultiHeadAttention);

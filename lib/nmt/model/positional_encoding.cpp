@@ -50,7 +50,7 @@ PositionalEncodingImpl::PositionalEncodingImpl(const PositionalEncodingOptions& 
   }
   if (combine_ == PositionalCombine::kConcat && kind_ != PositionalKind::kNone) {
     projection = register_module("projection",
-                                 torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
+                                 nmt::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
     torch::nn::init::xavier_uniform_(projection->weight);
   }
 }

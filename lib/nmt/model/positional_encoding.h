@@ -15,6 +15,8 @@
 
 #include <torch/torch.h>
 
+#include "nmt/model/linear.h"
+
 #include <string>
 
 namespace nmt {
@@ -59,7 +61,7 @@ class PositionalEncodingImpl : public torch::nn::Module {
   double scale_;
   torch::Tensor sinusoid_cache_;          // float32 [max_positions, D], not a parameter
   torch::nn::Embedding table{nullptr};    // learned: [max_positions, D]
-  torch::nn::Linear projection{nullptr};  // concat: [2D] -> [D]
+  nmt::Linear projection{nullptr};  // concat: [2D] -> [D]
 };
 TORCH_MODULE(PositionalEncoding);
 

@@ -24,11 +24,11 @@ RnnDecoderImpl::RnnDecoderImpl(const ModelConfig& c)
                        true)));
     init_recurrent(*gru, d, 3, false);
   }
-  bridge = register_module("bridge", torch::nn::Linear(d, layers_ * d));
+  bridge = register_module("bridge", nmt::Linear(d, layers_ * d));
   attention = register_module(
       "attention", AttentionScores(AttentionScoresOptions{c.attention, 1, d, c.attention_dropout}));
   combine =
-      register_module("combine", torch::nn::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
+      register_module("combine", nmt::Linear(torch::nn::LinearOptions(2 * d, d).bias(false)));
   torch::NoGradGuard no_grad;
   for (int64_t l = 0; l < layers_; ++l)
     torch::nn::init::xavier_uniform_(bridge->weight.narrow(0, l * d, d));

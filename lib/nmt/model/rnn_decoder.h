@@ -13,6 +13,8 @@
 
 #include <torch/torch.h>
 
+#include "nmt/model/linear.h"
+
 #include "nmt/config/config.h"
 #include "nmt/model/attention_scores.h"
 
@@ -56,9 +58,9 @@ class RnnDecoderImpl : public torch::nn::Module {
   double dropout_;
   torch::nn::LSTM lstm{nullptr};      // rnn_cell lstm: input [2D], hidden D
   torch::nn::GRU gru{nullptr};        // rnn_cell gru
-  torch::nn::Linear bridge{nullptr};  // [D] -> [L * D]: initial hidden states
+  nmt::Linear bridge{nullptr};  // [D] -> [L * D]: initial hidden states
   AttentionScores attention{nullptr};
-  torch::nn::Linear combine{nullptr};  // W_c: [2D] -> [D], no bias
+  nmt::Linear combine{nullptr};  // W_c: [2D] -> [D], no bias
 };
 TORCH_MODULE(RnnDecoder);
 

@@ -50,13 +50,57 @@ void Seq2SeqImpl::register_output_projection() {
   if (config_.tie_embeddings) return;
   output_projection = register_module(
       "output_projection",
-      torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, tgt_vocab_).bias(false)));
+      nmt::Linear(torch::nn::LinearOptions(config_.d_model, tgt_vocab_).bias(false)));
   torch::nn::init::xavier_uniform_(output_projection->weight);
 }
 
 torch::Tensor Seq2SeqImpl::project(const torch::Tensor& hidden) {
   if (output_projection) return output_projection(hidden);
+  if (int8_tied_projection_) return int8_tied_projection_->forward(hidden);
   return torch::nn::functional::linear(hidden, tgt_embed->weight);  // [..., V]
+}
+
+namespace {
+constexpr const char* kTiedInt8 = "projection_int8";
+constexpr const char* kTiedScale = "projection_scale";
+}  // namespace
+
+void Seq2SeqImpl::quantize_int8() {
+  if (int8_) return;
+  if (!int8_gemm_available()) throw ConfigError("precision int8: " + int8_gemm_unavailable_reason());
+  torch::NoGradGuard no_grad;
+  for (const auto& module : modules(/*include_self=*/false))
+    if (auto* linear = dynamic_cast<LinearImpl*>(module.get())) linear->quantize_int8();
+  if (!output_projection) {
+    auto [q, scale] = quantize_rows_int8(tgt_embed->weight);
+    register_buffer(kTiedInt8, q);
+    register_buffer(kTiedScale, scale);
+  }
+  int8_ = true;
+  finish_int8();
+}
+
+void Seq2SeqImpl::prepare_int8() {
+  if (!int8_gemm_available()) throw ConfigError("precision int8: " + int8_gemm_unavailable_reason());
+  for (const auto& module : modules(/*include_self=*/false))
+    if (auto* linear = dynamic_cast<LinearImpl*>(module.get())) linear->prepare_int8();
+  if (!output_projection) {
+    register_buffer(kTiedInt8, torch::zeros({tgt_vocab_, config_.d_model}, torch::kInt8));
+    register_buffer(kTiedScale, torch::ones({tgt_vocab_}));
+  }
+  int8_ = true;
+}
+
+void Seq2SeqImpl::finish_int8() {
+  TORCH_CHECK(int8_, "finish_int8 before prepare_int8");
+  for (const auto& module : modules(/*include_self=*/false))
+    if (auto* linear = dynamic_cast<LinearImpl*>(module.get()))
+      if (!linear->is_int8()) linear->finish_int8();
+  if (!output_projection) {
+    auto buffers = named_buffers(/*recurse=*/false);
+    int8_tied_projection_ =
+        std::make_shared<const Int8Gemm>(buffers[kTiedInt8], buffers[kTiedScale], torch::Tensor());
+  }
 }
 
 void Seq2SeqImpl::reorder(DecoderCache& cache, EncoderOutput& encoded,

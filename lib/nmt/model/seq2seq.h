@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include "nmt/model/linear.h"
+
 #include <string>
 #include <vector>
 
@@ -59,6 +61,17 @@ class Seq2SeqImpl : public torch::nn::Module {
   // Decoder states [..., D] -> logits [..., V] through the (possibly tied) output projection.
   torch::Tensor project(const torch::Tensor& hidden);
 
+  // int8 decoding (int8_gemm.h): quantizes every Linear (attention projections, feed-forward,
+  // output projection, also when tied to the target embeddings) per output row and frees their
+  // float weights. The model then decodes on the CPU only; embeddings, LayerNorm and attention stay
+  // float. Throws ConfigError where this build has no int8 kernels.
+  void quantize_int8();
+  // Loading a saved int8 model: prepare_int8() makes the int8 buffers the file fills (and frees the
+  // float weights it does not hold), finish_int8() packs them after loading.
+  void prepare_int8();
+  void finish_int8();
+  bool is_int8() const { return int8_; }
+
  protected:
   Seq2SeqImpl(ModelConfig config, int64_t src_vocab, int64_t tgt_vocab)
       : config_(std::move(config)), src_vocab_(src_vocab), tgt_vocab_(tgt_vocab) {}
@@ -84,7 +97,11 @@ class Seq2SeqImpl : public torch::nn::Module {
   int64_t src_vocab_, tgt_vocab_;
   torch::nn::Embedding src_embed{nullptr};
   torch::nn::Embedding tgt_embed{nullptr};       // == src_embed (registered once) when shared
-  torch::nn::Linear output_projection{nullptr};  // untied only
+  nmt::Linear output_projection{nullptr};  // untied only
+
+ private:
+  bool int8_ = false;
+  std::shared_ptr<const Int8Gemm> int8_tied_projection_;  // int8 and tied: the buffers below
 };
 
 // An architecture made of an Encoder (called as encoder(embedded [B, S, D], pad_mask [B, S]) ->

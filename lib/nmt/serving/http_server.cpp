@@ -116,7 +116,7 @@ json TranslationServer::Impl::info() const {
       {"parameters", model.model->parameter_summary()},
       {"model", cfg["model"]},
       {"decode", decode},
-      {"precision", model.dtype == torch::kBFloat16 ? "bf16" : "fp32"},
+      {"precision", model.precision},
       {"device", device.str()},
       {"vocabulary",
        {{"source", model.source->vocab_size()},
