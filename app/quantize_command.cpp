@@ -32,8 +32,9 @@ std::string mib(const std::string& file) {
 void run_quantize(const QuantizeOptions& o) {
   ModelLoadOptions load;
   load.checkpoint = o.checkpoint;
-  load.precision = "int8";  // quantizes at load (ConfigError where this build has no int8 kernels)
+  load.precision = "fp32";  // float parts stay float32 in the file
   DecodingModel m = load_decoding_model(o.model, load);
+  m.model->quantize_int8();  // ConfigError where this build has no int8 kernels
   Config config = m.config;
   config.decode.precision = "int8";
   std::string written = o.out;

@@ -11,6 +11,7 @@
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
+#include "nmt/util/system.h"
 
 namespace nmt {
 namespace fs = std::filesystem;
@@ -162,7 +163,10 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
     if (device != "cpu")
       throw ConfigError("precision int8 runs on the CPU only, not on " + device);
     if (!out.model->is_int8()) out.model->quantize_int8();  // ConfigError where unavailable
-    out.dtype = torch::kFloat32;
+    // The rest (embeddings, LayerNorm, attention) in bf16 where the CPU is fast at it (the int8
+    // GEMMs take and give bf16 then), else float32: CTranslate2's int8_bfloat16 / int8_float32.
+    out.dtype = bf16_is_fast(device) ? torch::kBFloat16 : torch::kFloat32;
+    out.model->convert_floats(out.dtype);
     out.precision = "int8";
   } else {
     out.dtype = resolve_precision(wanted, device);

@@ -1,4 +1,6 @@
 #include "nmt/model/attention_scores.h"
+
+#include "nmt/model/step_attention.h"
 #include "nmt/model/dropout.h"
 
 #include <cmath>
@@ -79,10 +81,15 @@ torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query,
                                            const torch::Tensor& prepared_keys,
                                            const torch::Tensor& values, const torch::Tensor& bias,
                                            torch::Tensor* weights) {
-  auto s = scores(query, prepared_keys);  // [B, H, T, S]
   const double scale = kind_ == AttentionKind::kScaledDot
                            ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim))
                            : 1.0;
+  // Decoding steps: one fused kernel instead of matmul, add, softmax, matmul (step_attention.h).
+  const bool dropout = options_.dropout > 0 && is_training();
+  if (kind_ == AttentionKind::kScaledDot && !weights && !dropout &&
+      step_attention_applies(query, prepared_keys, values, bias))
+    return step_attention(query, prepared_keys, values, bias, scale);
+  auto s = scores(query, prepared_keys);  // [B, H, T, S]
   // Scale, mask and softmax in float32 whatever the compute dtype: one fused add when masked.
   torch::Tensor logits;
   if (bias.defined())

@@ -9,10 +9,8 @@
 #include <type_traits>
 #include <unordered_map>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
 
+#include "nmt/model/avx512.h"
 #include "nmt/util/error.h"
 
 #ifdef NMT_HAVE_DNNL
@@ -120,32 +118,23 @@ void quantize_rows_scalar(const T* x, int64_t begin, int64_t end, int64_t k, int
   }
 }
 
-// y[r, :] = acc[r, :] * (sa[r] * sw) + bias, rows [begin, end).
+// y[r, :] = acc[r, :] * (sa[r] * sw) + bias, rows [begin, end); y float or bfloat16 (rounded to
+// nearest even, as LibTorch converts).
+template <typename O>
 void dequantize_rows_scalar(const int32_t* acc, int64_t begin, int64_t end, int64_t n,
-                            const float* sa, const float* sw, const float* bias, float* y) {
+                            const float* sa, const float* sw, const float* bias, O* y) {
   for (int64_t r = begin; r < end; ++r) {
     const float s = sa[r];
     const int32_t* a = acc + r * n;
-    float* o = y + r * n;
+    O* o = y + r * n;
     for (int64_t j = 0; j < n; ++j)
-      o[j] = static_cast<float>(a[j]) * (s * sw[j]) + (bias ? bias[j] : 0.f);
+      o[j] = static_cast<O>(static_cast<float>(a[j]) * (s * sw[j]) + (bias ? bias[j] : 0.f));
   }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef NMT_AVX512
 // AVX-512 versions (the CPUs with VNNI/AMX int8 kernels all have it): the same results, since
 // _mm512_cvtps_epi32 rounds to nearest even like nearbyint, and max/abs are exact.
-#define NMT_INT8_AVX512 1
-template <typename T>
-__attribute__((target("avx512f,avx512bw,avx512vl"))) __m512 load16(const T* p, __mmask16 mask) {
-  if constexpr (std::is_same_v<T, float>) {
-    return _mm512_maskz_loadu_ps(mask, p);
-  } else {
-    const __m256i h = _mm256_maskz_loadu_epi16(mask, p);
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-  }
-}
-
 template <typename T>
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void quantize_rows_avx512(
     const T* x, int64_t begin, int64_t end, int64_t k, int8_t* q, float* scales) {
@@ -153,58 +142,54 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void quantize_rows_avx512(
     const T* row = x + m * k;
     __m512 vmax = _mm512_setzero_ps();
     for (int64_t i = 0; i < k; i += 16) {
-      const __mmask16 mask = k - i >= 16 ? 0xffff : static_cast<__mmask16>((1u << (k - i)) - 1);
-      vmax = _mm512_max_ps(vmax, _mm512_abs_ps(load16(row + i, mask)));
+      const __mmask16 mask = avx512::lanes(k - i);
+      vmax = _mm512_max_ps(vmax, _mm512_abs_ps(avx512::load(row + i, mask)));
     }
     const float amax = _mm512_reduce_max_ps(vmax);
     scales[m] = amax / 127.f;
     const __m512 inv = _mm512_set1_ps(amax > 0.f ? 127.f / amax : 0.f);
     int8_t* out = q + m * k;
     for (int64_t i = 0; i < k; i += 16) {
-      const __mmask16 mask = k - i >= 16 ? 0xffff : static_cast<__mmask16>((1u << (k - i)) - 1);
-      const __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(load16(row + i, mask), inv));
+      const __mmask16 mask = avx512::lanes(k - i);
+      const __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(avx512::load(row + i, mask), inv));
       _mm512_mask_cvtsepi32_storeu_epi8(out + i, mask, v);
     }
   }
 }
 
-__attribute__((target("avx512f"))) void dequantize_rows_avx512(const int32_t* acc, int64_t begin,
-                                                              int64_t end, int64_t n,
-                                                              const float* sa, const float* sw,
-                                                              const float* bias, float* y) {
+template <typename O>
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void dequantize_rows_avx512(
+    const int32_t* acc, int64_t begin, int64_t end, int64_t n, const float* sa, const float* sw,
+    const float* bias, O* y) {
   for (int64_t r = begin; r < end; ++r) {
     const __m512 s = _mm512_set1_ps(sa[r]);
     const int32_t* a = acc + r * n;
-    float* o = y + r * n;
+    O* o = y + r * n;
     for (int64_t j = 0; j < n; j += 16) {
-      const __mmask16 mask = n - j >= 16 ? 0xffff : static_cast<__mmask16>((1u << (n - j)) - 1);
+      const __mmask16 mask = avx512::lanes(n - j);
       const __m512 scale = _mm512_mul_ps(s, _mm512_maskz_loadu_ps(mask, sw + j));
       const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + j) : _mm512_setzero_ps();
       const __m512 v = _mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(mask, a + j));
-      _mm512_mask_storeu_ps(o + j, mask, _mm512_fmadd_ps(v, scale, b));
+      avx512::store(o + j, mask, _mm512_fmadd_ps(v, scale, b));
     }
   }
 }
 
-bool has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vl");
-  return yes;
-}
 #endif
 
 template <typename T>
 void quantize_rows(const T* x, int64_t begin, int64_t end, int64_t k, int8_t* q, float* scales) {
-#ifdef NMT_INT8_AVX512
-  if (has_avx512()) return quantize_rows_avx512(x, begin, end, k, q, scales);
+#ifdef NMT_AVX512
+  if (avx512::available()) return quantize_rows_avx512(x, begin, end, k, q, scales);
 #endif
   quantize_rows_scalar(x, begin, end, k, q, scales);
 }
 
+template <typename O>
 void dequantize_rows(const int32_t* acc, int64_t begin, int64_t end, int64_t n, const float* sa,
-                     const float* sw, const float* bias, float* y) {
-#ifdef NMT_INT8_AVX512
-  if (has_avx512()) return dequantize_rows_avx512(acc, begin, end, n, sa, sw, bias, y);
+                     const float* sw, const float* bias, O* y) {
+#ifdef NMT_AVX512
+  if (avx512::available()) return dequantize_rows_avx512(acc, begin, end, n, sa, sw, bias, y);
 #endif
   dequantize_rows_scalar(acc, begin, end, n, sa, sw, bias, y);
 }
@@ -235,7 +220,7 @@ struct Int8Gemm::Impl {
   // Rows [r0, r1) of x [M, K] -> out [M, N]: quantize, int8 GEMM, scale and bias, with buffers
   // of this thread (a chunk's int32 products stay in cache for the epilogue).
   template <typename T>
-  void run_chunk(const T* x, int64_t r0, int64_t r1, int64_t k, int64_t n, float* out) const {
+  void run_chunk(const T* x, int64_t r0, int64_t r1, int64_t k, int64_t n, T* out) const {
     const int64_t m = r1 - r0, rows = padded_rows(m);
     thread_local std::vector<int8_t> q;
     thread_local std::vector<int32_t> acc;
@@ -267,7 +252,7 @@ struct Int8Gemm::Impl {
   // A batch in chunks of rows whose int32 products fit in ~256 KiB: one chunk runs in this thread
   // (oneDNN splits it over the threads); several run in parallel, a chunk per thread at a time.
   template <typename T>
-  void run(const T* x, int64_t m, int64_t k, int64_t n, float* out) const {
+  void run(const T* x, int64_t m, int64_t k, int64_t n, T* out) const {
     const int64_t chunk = std::max<int64_t>(16, (65536 / n) / 16 * 16);
     const int64_t chunks = (m + chunk - 1) / chunk;
     if (chunks == 1) return run_chunk(x, 0, m, k, n, out);
@@ -335,14 +320,13 @@ torch::Tensor Int8Gemm::forward(const torch::Tensor& input) const {
     x = x.to(torch::kFloat32);
   x = x.contiguous();
   const int64_t m = x.size(0);
-  auto out = torch::empty({m, n_}, torch::kFloat32);
+  auto out = torch::empty({m, n_}, x.options());  // float32 or bfloat16, as the input
   if (m == 0) return out.view(out_sizes);
   match_torch_threads();
-  float* op = out.data_ptr<float>();
   if (x.scalar_type() == torch::kFloat32)
-    impl_->run(x.data_ptr<float>(), m, k_, n_, op);
+    impl_->run(x.data_ptr<float>(), m, k_, n_, out.data_ptr<float>());
   else
-    impl_->run(x.data_ptr<at::BFloat16>(), m, k_, n_, op);
+    impl_->run(x.data_ptr<at::BFloat16>(), m, k_, n_, out.data_ptr<at::BFloat16>());
   return out.view(out_sizes);
 }
 

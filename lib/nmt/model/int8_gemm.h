@@ -39,7 +39,8 @@ class Int8Gemm {
   Int8Gemm(const Int8Gemm&) = delete;
   Int8Gemm& operator=(const Int8Gemm&) = delete;
 
-  // x [..., K] (float32 or bfloat16, CPU) -> [..., N] float32. Thread-safe.
+  // x [..., K] (float32 or bfloat16, CPU) -> [..., N] in x's dtype (other dtypes: float32).
+  // Thread-safe.
   torch::Tensor forward(const torch::Tensor& x) const;
 
   int64_t in_features() const { return k_; }

@@ -103,6 +103,18 @@ void Seq2SeqImpl::finish_int8() {
   }
 }
 
+void Seq2SeqImpl::convert_floats(torch::ScalarType dtype) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : parameters(/*recurse=*/true))
+    if (p.is_floating_point() && p.scalar_type() != dtype) p.set_data(p.to(dtype));
+  for (const auto& item : named_buffers(/*recurse=*/true)) {
+    const std::string& name = item.key();
+    const bool scale = name.size() >= 6 && name.compare(name.size() - 6, 6, "_scale") == 0;
+    torch::Tensor b = item.value();
+    if (!scale && b.is_floating_point() && b.scalar_type() != dtype) b.set_data(b.to(dtype));
+  }
+}
+
 void Seq2SeqImpl::reorder(DecoderCache& cache, EncoderOutput& encoded,
                           const torch::Tensor& indices) {
   reorder_cache_rows(cache, encoded, indices);

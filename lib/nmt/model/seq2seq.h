@@ -71,6 +71,9 @@ class Seq2SeqImpl : public torch::nn::Module {
   void prepare_int8();
   void finish_int8();
   bool is_int8() const { return int8_; }
+  // Converts the floating-point parameters and buffers to `dtype` (an int8 model's float parts:
+  // Module::to would also convert its int8 weights and their scales).
+  void convert_floats(torch::ScalarType dtype);
 
  protected:
   Seq2SeqImpl(ModelConfig config, int64_t src_vocab, int64_t tgt_vocab)
