@@ -85,6 +85,10 @@ void add_search_options(CLI::App& cmd, SearchFlags& flags, bool with_sampling) {
       cmd, flags, "--batch-tokens", &DecodeConfig::batch_tokens,
       "Batch budget: padded source tokens x hypotheses per sentence (beam; 1 for greedy)")
       ->check(CLI::Range(1, 1000000000));
+  add_flag_option(cmd, flags, "--inter-threads", &DecodeConfig::inter_threads,
+                  "Batches decoded in parallel on the CPU, each on --threads / N cores (0 = auto: "
+                  "2 with 2 or more threads)")
+      ->check(CLI::Range(0, 256));
   cmd.add_option("--invalid-utf8", flags.invalid_utf8,
                  "On an input line that is not UTF-8: error (stop, naming the line) or skip "
                  "(warn, write an empty line)")

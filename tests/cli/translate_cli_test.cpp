@@ -324,3 +324,35 @@ TEST_F(TrainedModelCli, ASentenceAloneAndInsideALargeBatchTranslatesTheSame) {
     EXPECT_EQ(out[i], out[i + src_.size()]) << i;  // the same sentence in another batch position
   }
 }
+
+TEST_F(TrainedModelCli, Int8QuantizedDirectoryRoundTripsAndAgreesWithFloat) {
+  const std::string int8_dir = *dir_ / "int8";
+  const auto q = run_nmt("quantize -m " + dir_->path + " -o " + int8_dir);
+  if (q.exit_code != 0 && q.err.find("libdnnl-dev") != std::string::npos)
+    GTEST_SKIP() << "this nmt has no int8 kernels: " << q.err;
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  const std::string test = " -i " + *dir_ / "test.src";
+  const auto from_dir = run_nmt("translate -m " + int8_dir + " --threads 1" + test);
+  const auto at_load = run_nmt("translate " + model() + "--precision int8" + test);
+  const auto in_float = run_nmt("translate " + model() + "--precision fp32" + test);
+  ASSERT_EQ(from_dir.exit_code, 0) << from_dir.err;
+  ASSERT_EQ(at_load.exit_code, 0) << at_load.err;
+  // The saved int8 model is the one quantized at load time.
+  EXPECT_EQ(from_dir.out, at_load.out);
+  const auto a = lines_of(from_dir.out), b = lines_of(in_float.out);
+  ASSERT_EQ(a.size(), src_.size());
+  ASSERT_EQ(b.size(), src_.size());
+  size_t same = 0;
+  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+  std::cout << "int8 vs fp32: " << same << "/" << a.size() << " identical translations\n";
+  EXPECT_GE(same, a.size() * 8 / 10);
+  // Batches and parallel batches change nothing.
+  const auto small = run_nmt("translate -m " + int8_dir + " --threads 2 --inter-threads 2 "
+                             "--batch-tokens 40" + test);
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_EQ(small.out, from_dir.out);
+  // Its float weights are gone: float decoding of it is a clear error.
+  const auto fp32 = run_nmt("translate -m " + int8_dir + " --precision fp32" + test);
+  EXPECT_NE(fp32.exit_code, 0);
+  EXPECT_NE(fp32.err.find("int8 model"), std::string::npos) << fp32.err;
+}

@@ -95,6 +95,7 @@ struct DecodeConfig {
   int64_t max_length_b = 10;
   int64_t min_length = 0;       // EOS is forbidden before this many tokens
   int64_t batch_tokens = 6000;  // padded source tokens x hypotheses per sentence (beam) per batch
+  int64_t inter_threads = 0;    // CPU batches decoded at once (0 = auto: 2 with >= 2 threads)
   bool sample = false;          // sample instead of searching (back-translation)
   double temperature = 1.0;     // sampling temperature
   int64_t top_k = 0;            // sample from the k most likely tokens (0 = all)

@@ -138,6 +138,9 @@ void visit(V& v, DecodeConfig& c) {
   v("batch_tokens", c.batch_tokens, Range{1, 1e9},
     "Decoding batch budget: padded source tokens times the hypotheses each sentence keeps (beam "
     "size; 1 for greedy).");
+  v("inter_threads", c.inter_threads, Range{0, 256},
+    "Batches decoded in parallel on the CPU, each on threads / inter_threads cores (0 = auto: 2 "
+    "when there are 2 or more threads; sampling decodes one at a time).");
   v("sample", c.sample, nullptr, "Sample translations instead of searching (back-translation).");
   v("temperature", c.temperature, Range{1e-6, 1e6}, "Sampling temperature.");
   v("top_k", c.top_k, Range{0, 1e9}, "Sample among the k most likely tokens (0 = all).");

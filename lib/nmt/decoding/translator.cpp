@@ -1,7 +1,13 @@
 #include "nmt/decoding/translator.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
+#include <atomic>
 #include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "nmt/decoding/decode_batches.h"
 #include "nmt/decoding/search.h"
@@ -15,6 +21,7 @@ TranslatorOptions TranslatorOptions::from_config(const DecodeConfig& decode, uin
   TranslatorOptions o;
   o.search = SearchOptions::from_config(decode);
   o.batch_tokens = decode.batch_tokens;
+  o.inter_threads = decode.inter_threads;
   o.sample = decode.sample;
   o.sampling = SamplingOptions::from_config(decode, seed);
   if (o.sample) o.search.beam = std::max(o.search.beam, o.search.nbest);  // nbest = samples drawn
@@ -71,7 +78,9 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
 
   const int64_t source_budget =
       std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence());
-  for (const auto& batch : make_decode_batches(lengths, source_budget)) {
+  const auto batches = make_decode_batches(lengths, source_budget);
+  std::mutex mutex;  // guards out, stats_ and on_batch when batches run in parallel
+  auto run_batch = [&](const std::vector<size_t>& batch) {
     std::vector<const std::vector<int64_t>*> rows;
     std::vector<size_t> done;
     for (size_t b : batch) {
@@ -80,12 +89,44 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
     }
     const torch::Tensor src = make_source_batch(rows, device_);  // [B, S]
     std::vector<NBestList> result = run_search(*model_, src, options_.search, sampler_.get());
+    std::lock_guard<std::mutex> lock(mutex);
     for (size_t r = 0; r < done.size(); ++r) {
       out[done[r]] = std::move(result[r]);
       stats_.target_tokens += static_cast<int64_t>(out[done[r]].front().output_tokens().size());
     }
     ++stats_.batches;
     if (on_batch) on_batch(done, out);
+  };
+
+  const int64_t threads = at::get_num_threads();
+  int64_t workers = options_.inter_threads > 0 ? options_.inter_threads : (threads >= 2 ? 2 : 1);
+  if (sampler_ || !device_.is_cpu()) workers = 1;  // a sampler's draws must stay in order
+  workers = std::min<int64_t>(workers, static_cast<int64_t>(batches.size()));
+  if (workers <= 1) {
+    for (const auto& batch : batches) run_batch(batch);
+  } else {
+    // Each worker takes the next batch; its OpenMP team is its share of the threads (set per
+    // thread: omp_set_num_threads through at::set_num_threads, which also sets LibTorch's global
+    // count, put back below).
+    const int intra = static_cast<int>(std::max<int64_t>(1, threads / workers));
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::vector<std::thread> pool;
+    for (int64_t w = 0; w < workers; ++w)
+      pool.emplace_back([&] {
+        at::set_num_threads(intra);
+        torch::NoGradGuard no_grad;
+        try {
+          for (size_t i = next++; i < batches.size(); i = next++) run_batch(batches[i]);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!error) error = std::current_exception();
+          next = batches.size();
+        }
+      });
+    for (auto& t : pool) t.join();
+    at::set_num_threads(static_cast<int>(threads));
+    if (error) std::rethrow_exception(error);
   }
   stats_.sentences += static_cast<int64_t>(sources.size());
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -27,6 +27,12 @@ struct TranslatorOptions {
   // sentence keeps (beam, or nbest samples; 1 for greedy), so a batch holds about the same number
   // of decoder rows, and memory, whatever the search: beam 5 decodes 1/5 of greedy's sentences.
   int64_t batch_tokens = 6000;
+  // Batches decoded at once on the CPU, each by its own thread on threads / inter_threads
+  // OpenMP threads (0 = auto: 2 when LibTorch has 2 or more threads). Small decoding ops keep
+  // two threads of one batch waiting on each other; two batches side by side keep both cores
+  // busy. Outputs do not change (each sentence's result is independent of its batch). Sampling
+  // and CUDA decode one batch at a time.
+  int64_t inter_threads = 0;
   bool sample = false;       // draw samples instead of searching
   SamplingOptions sampling;  // temperature, top-k, top-p, seed (when sample)
 

@@ -80,13 +80,13 @@ torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query,
 torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query,
                                            const torch::Tensor& prepared_keys,
                                            const torch::Tensor& values, const torch::Tensor& bias,
-                                           torch::Tensor* weights) {
+                                           torch::Tensor* weights, bool step) {
   const double scale = kind_ == AttentionKind::kScaledDot
                            ? 1.0 / std::sqrt(static_cast<double>(options_.head_dim))
                            : 1.0;
   // Decoding steps: one fused kernel instead of matmul, add, softmax, matmul (step_attention.h).
   const bool dropout = options_.dropout > 0 && is_training();
-  if (kind_ == AttentionKind::kScaledDot && !weights && !dropout &&
+  if (step && kind_ == AttentionKind::kScaledDot && !weights && !dropout &&
       step_attention_applies(query, prepared_keys, values, bias))
     return step_attention(query, prepared_keys, values, bias, scale);
   auto s = scores(query, prepared_keys);  // [B, H, T, S]

@@ -51,9 +51,12 @@ class AttentionScoresImpl : public torch::nn::Module {
   // query [B, H, T, d_k], prepared keys [B, H, S, d_k], values [B, H, S, d_v], bias broadcastable
   // to [B, H, T, S] (or undefined) -> [B, H, T, d_v]. When `weights` is given it receives the
   // attention weights [B, H, T, S] (float32, before dropout: each row sums to 1).
+  // `step`: a decoding step (the queries of one new position), which may run the fused kernel of
+  // step_attention.h. Only steps do, whatever their sizes: were a short batch's teacher-forced or
+  // encoder pass to take it too, a sentence's rounding would depend on its batch's length.
   torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& prepared_keys,
                         const torch::Tensor& values, const torch::Tensor& bias,
-                        torch::Tensor* weights = nullptr);
+                        torch::Tensor* weights = nullptr, bool step = false);
 
   // Raw scores [B, H, T, S] before bias and softmax.
   torch::Tensor scores(const torch::Tensor& query, const torch::Tensor& prepared_keys) const;

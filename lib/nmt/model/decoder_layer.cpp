@@ -29,7 +29,8 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x_in, const torch::
                                        self_weights);
   };
   auto cross = [&](const torch::Tensor& h) {
-    return cross_attention->cross_attend(h, cross_keys, cross_values, cross_bias, cross_weights);
+    return cross_attention->cross_attend(h, cross_keys, cross_values, cross_bias, cross_weights,
+                                         /*step=*/state.self_keys != nullptr);
   };
   auto x = x_in;
   if (options_.pre_norm) {

@@ -41,8 +41,8 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(const MultiHeadAttentionOptions& 
 
 torch::Tensor MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& k,
                                              const torch::Tensor& v, const torch::Tensor& bias,
-                                             torch::Tensor* weights) {
-  auto out = scorer->forward(q, k, v, bias, weights);  // [B, H, T, d_k]
+                                             torch::Tensor* weights, bool step) {
+  auto out = scorer->forward(q, k, v, bias, weights, step);  // [B, H, T, d_k]
   const auto b = out.size(0), t = out.size(2);
   // [B, H, T, d_k] -> [B, T, H, d_k] -> [B, T, D]
   return out_proj(out.transpose(1, 2).reshape({b, t, options_.d_model}));
@@ -65,7 +65,7 @@ torch::Tensor MultiHeadAttentionImpl::self_attend(const torch::Tensor& x, const 
     *cache_keys = k;
     *cache_values = v;
   }
-  return attend(q, k, v, bias, weights);
+  return attend(q, k, v, bias, weights, /*step=*/cache_keys != nullptr);
 }
 
 std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::memory_keys_values(
@@ -81,19 +81,19 @@ torch::Tensor MultiHeadAttentionImpl::cross_attend(const torch::Tensor& x,
                                                    const torch::Tensor& keys,
                                                    const torch::Tensor& values,
                                                    const torch::Tensor& bias,
-                                                   torch::Tensor* weights) {
+                                                   torch::Tensor* weights, bool step) {
   TORCH_CHECK(q_proj, "cross_attend called on a self-attention module");
   const auto b = x.size(0), t = x.size(1);
   // [B, T, D] -> [B, T, H, d_k] -> [B, H, T, d_k]
   auto q = q_proj(x).view({b, t, options_.heads, head_dim_}).transpose(1, 2);
   const int64_t n = keys.size(0);
-  if (n == b) return attend(q, keys, values, bias, weights);
+  if (n == b) return attend(q, keys, values, bias, weights, step);
   // Grouped keys (beam search): G = B / n consecutive rows share one source's keys/values. Their
   // queries become G * T query positions of that source: [n * G, H, T, d_k] -> [n, H, G * T, d_k].
   TORCH_CHECK(n > 0 && b % n == 0, "cross_attend: ", b, " query rows for keys of ", n, " sources");
   const int64_t g = b / n, h = options_.heads;
   q = q.reshape({n, g, h, t, head_dim_}).transpose(1, 2).reshape({n, h, g * t, head_dim_});
-  auto out = scorer->forward(q, keys, values, bias, weights);  // [n, H, G * T, d_k]
+  auto out = scorer->forward(q, keys, values, bias, weights, step);  // [n, H, G * T, d_k]
   if (weights)                                                 // [n, H, G * T, S] -> [B, H, T, S]
     *weights =
         weights->reshape({n, h, g, t, -1}).transpose(1, 2).reshape({b, h, t, weights->size(-1)});

@@ -54,16 +54,18 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   // -> [B, T, D]. `weights` receives [B, H, T, S]. Keys/values (and bias) may also be grouped:
   // [n, H, S, d_k] with n dividing B, rows r of x attending over keys r / (B / n) (beam search's
   // K hypotheses of a sentence share one copy; see DecoderCache).
+  // `step`: called by a decoding step (see AttentionScoresImpl::forward); self_attend knows it
+  // from its cache.
   torch::Tensor cross_attend(const torch::Tensor& x, const torch::Tensor& keys,
                              const torch::Tensor& values, const torch::Tensor& bias,
-                             torch::Tensor* weights = nullptr);
+                             torch::Tensor* weights = nullptr, bool step = false);
 
   const MultiHeadAttentionOptions& options() const { return options_; }
 
  private:
   // Attends split heads and merges them: q [B, H, T, d_k] -> [B, T, D] after the output projection.
   torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                       const torch::Tensor& bias, torch::Tensor* weights);
+                       const torch::Tensor& bias, torch::Tensor* weights, bool step);
 
   MultiHeadAttentionOptions options_;
   int64_t head_dim_;

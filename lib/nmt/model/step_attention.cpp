@@ -13,7 +13,7 @@ namespace nmt {
 
 namespace {
 
-constexpr int64_t kMaxQueries = 16;
+constexpr int64_t kMaxQueries = 64;
 
 // Strides (in elements) of a [B, H, T or S, d] tensor; d's stride is 1.
 struct View4 {

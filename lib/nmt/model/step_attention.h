@@ -14,7 +14,7 @@
 namespace nmt {
 
 // True when step_attention() handles these inputs: CPU float32 or bfloat16 tensors, q [B, H, T, d]
-// with T <= 16 (a step: 1 query, or beam search's K grouped queries per source), k and v
+// with T <= 64 (a step: 1 query, or beam search's K grouped queries per source), k and v
 // [B, H, S, d] with unit stride along d, no gradients, bias undefined or float32 broadcastable to
 // [B, H, T, S].
 bool step_attention_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,

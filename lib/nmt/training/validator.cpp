@@ -121,6 +121,9 @@ std::vector<std::string> Validator::translate(const Seq2Seq& model, const torch:
   options.search.nbest = 1;
   options.batch_tokens = options_.batch_tokens;
   options.sample = false;
+  // One batch at a time: autocast is per thread, and the worker threads of inter_threads > 1
+  // would decode outside this thread's AutocastGuard.
+  options.inter_threads = 1;
   Translator translator(model, options, device);
   std::vector<std::vector<int64_t>> sources;
   sources.reserve(set_.src_ids.size());
