@@ -137,7 +137,7 @@ void visit(V& v, DecodeConfig& c) {
     "End of sentence is forbidden before this many tokens.");
   v("batch_tokens", c.batch_tokens, Range{1, 1e9},
     "Decoding batch budget: padded source tokens times the hypotheses each sentence keeps (beam "
-    "size; 1 for greedy).");
+    "size; 1 for greedy), shared by the batches decoded in parallel (inter_threads).");
   v("inter_threads", c.inter_threads, Range{0, 256},
     "Batches decoded in parallel on the CPU, each on threads / inter_threads cores (0 = auto: 2 "
     "when there are 2 or more threads; sampling decodes one at a time).");

@@ -76,8 +76,12 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
     }
   if (on_batch && !empty_done.empty()) on_batch(empty_done, out);
 
+  const int64_t threads = at::get_num_threads();
+  int64_t workers = options_.inter_threads > 0 ? options_.inter_threads : (threads >= 2 ? 2 : 1);
+  if (sampler_ || !device_.is_cpu()) workers = 1;  // a sampler's draws must stay in order
+  // batch_tokens bounds the batches in flight together: each of the parallel ones gets its share.
   const int64_t source_budget =
-      std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence());
+      std::max<int64_t>(1, options_.batch_tokens / options_.rows_per_sentence() / workers);
   const auto batches = make_decode_batches(lengths, source_budget);
   std::mutex mutex;  // guards out, stats_ and on_batch when batches run in parallel
   auto run_batch = [&](const std::vector<size_t>& batch) {
@@ -98,9 +102,6 @@ std::vector<NBestList> Translator::translate(const std::vector<std::vector<int64
     if (on_batch) on_batch(done, out);
   };
 
-  const int64_t threads = at::get_num_threads();
-  int64_t workers = options_.inter_threads > 0 ? options_.inter_threads : (threads >= 2 ? 2 : 1);
-  if (sampler_ || !device_.is_cpu()) workers = 1;  // a sampler's draws must stay in order
   workers = std::min<int64_t>(workers, static_cast<int64_t>(batches.size()));
   if (workers <= 1) {
     for (const auto& batch : batches) run_batch(batch);

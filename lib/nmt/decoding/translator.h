@@ -26,6 +26,7 @@ struct TranslatorOptions {
   // Budget per batch (>= 1): padded source tokens (EOS counted) times the hypotheses each
   // sentence keeps (beam, or nbest samples; 1 for greedy), so a batch holds about the same number
   // of decoder rows, and memory, whatever the search: beam 5 decodes 1/5 of greedy's sentences.
+  // With parallel batches (inter_threads) it bounds all the batches in flight together.
   int64_t batch_tokens = 6000;
   // Batches decoded at once on the CPU, each by its own thread on threads / inter_threads
   // OpenMP threads (0 = auto: 2 when LibTorch has 2 or more threads). Small decoding ops keep
