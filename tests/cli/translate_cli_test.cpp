@@ -328,7 +328,7 @@ TEST_F(TrainedModelCli, ASentenceAloneAndInsideALargeBatchTranslatesTheSame) {
 TEST_F(TrainedModelCli, Int8QuantizedDirectoryRoundTripsAndAgreesWithFloat) {
   const std::string int8_dir = *dir_ / "int8";
   const auto q = run_nmt("quantize -m " + dir_->path + " -o " + int8_dir);
-  if (q.exit_code != 0 && q.err.find("libdnnl-dev") != std::string::npos)
+  if (q.exit_code != 0 && q.err.find("int8 decoding is not available here") != std::string::npos)
     GTEST_SKIP() << "this nmt has no int8 kernels: " << q.err;
   ASSERT_EQ(q.exit_code, 0) << q.err;
   const std::string test = " -i " + *dir_ / "test.src";

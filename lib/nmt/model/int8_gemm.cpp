@@ -34,7 +34,7 @@ std::pair<torch::Tensor, torch::Tensor> quantize_rows_int8(const torch::Tensor& 
 bool int8_gemm_available() { return false; }
 std::string int8_gemm_unavailable_reason() {
   return "this nmt was built without oneDNN (install libdnnl-dev and rebuild: scripts/setup.sh "
-         "does), so int8 decoding is not available";
+         "does), so int8 decoding is not available here";
 }
 struct Int8Gemm::Impl {};
 Int8Gemm::Int8Gemm(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) {
@@ -196,8 +196,31 @@ void dequantize_rows(const int32_t* acc, int64_t begin, int64_t end, int64_t n, 
 
 }  // namespace
 
-bool int8_gemm_available() { return true; }
-std::string int8_gemm_unavailable_reason() { return ""; }
+namespace {
+
+// Without an int8 dot-product instruction (VNNI or AMX) oneDNN multiplies u8 x s8 pairs with
+// vpmaddubsw, whose int16 sums saturate for 8-bit weights: the products would be wrong, not slow.
+std::string isa_problem() {
+  using isa = dnnl::cpu_isa;
+  const isa found = dnnl::get_effective_cpu_isa();
+  const bool no_dot_product = found == isa::sse41 || found == isa::avx || found == isa::avx2 ||
+#if DNNL_VERSION_MAJOR < 3
+                              found == isa::avx512_mic || found == isa::avx512_mic_4ops ||
+#endif
+                              found == isa::avx512_core;
+  return no_dot_product ? "this CPU has no int8 dot-product instructions (AVX-512-VNNI, AVX-VNNI "
+                          "or AMX-INT8), without which oneDNN's int8 products saturate; int8 "
+                          "decoding is not available here (use bf16 or fp32)"
+                        : "";
+}
+
+}  // namespace
+
+bool int8_gemm_available() { return int8_gemm_unavailable_reason().empty(); }
+std::string int8_gemm_unavailable_reason() {
+  static const std::string reason = isa_problem();
+  return reason;
+}
 
 struct Int8Gemm::Impl {
   dnnl::memory::desc weights_desc;
@@ -265,6 +288,8 @@ struct Int8Gemm::Impl {
 Int8Gemm::Int8Gemm(const torch::Tensor& weight, const torch::Tensor& scale,
                    const torch::Tensor& bias)
     : impl_(std::make_unique<Impl>()) {
+  if (!int8_gemm_available())
+    throw ConfigError("precision int8: " + int8_gemm_unavailable_reason());
   TORCH_CHECK(weight.dim() == 2 && weight.scalar_type() == torch::kInt8,
               "Int8Gemm: weight must be an int8 matrix, got ", weight.sizes(), " ",
               weight.scalar_type());

@@ -9,8 +9,10 @@
 // min/max over the whole input, which would). Embeddings, LayerNorm, softmax and the attention
 // matmuls stay in float.
 //
-// Built only where the build found oneDNN (libdnnl-dev: NMT_HAVE_DNNL); elsewhere
-// int8_gemm_available() is false and constructing an Int8Gemm throws ConfigError saying why.
+// Built only where the build found oneDNN (libdnnl-dev: NMT_HAVE_DNNL), and run only on CPUs with
+// int8 dot-product instructions (AVX-512-VNNI, AVX-VNNI, AMX-INT8: without them oneDNN's int8
+// products saturate); elsewhere int8_gemm_available() is false and constructing an Int8Gemm
+// throws ConfigError saying why.
 #pragma once
 
 #include <torch/torch.h>
@@ -21,7 +23,7 @@
 
 namespace nmt {
 
-// True when this build can run int8 GEMMs (oneDNN was found at build time).
+// True when this build and CPU can run int8 GEMMs.
 bool int8_gemm_available();
 // Why not, for error messages ("" when available).
 std::string int8_gemm_unavailable_reason();
