@@ -11,7 +11,6 @@
 #include "nmt/util/error.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
-#include "nmt/util/system.h"
 
 namespace nmt {
 namespace fs = std::filesystem;
@@ -156,7 +155,7 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
   const std::string wanted =
       options.precision.empty() ? out.config.decode.precision : options.precision;
   if (wanted == "int8" || out.model->is_int8()) {
-    // int8 Linears, everything else float32 (CTranslate2's int8_float32).
+    // int8 Linears (int8_gemm.h); the float parts as below.
     if (out.model->is_int8() && wanted != "int8" && wanted != "auto")
       throw ConfigError(out.paths.model_file + " is an int8 model (nmt quantize): it decodes with " +
                         "precision int8 (or auto) only, not " + wanted);
