@@ -9,7 +9,6 @@
 #include <type_traits>
 #include <unordered_map>
 
-
 #include "nmt/model/avx512.h"
 #include "nmt/util/error.h"
 
@@ -85,17 +84,6 @@ dnnl::matmul::primitive_desc make_desc(int64_t m, int64_t k, int64_t n,
 #else
   return dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, weights, dst), attr, cpu_engine());
 #endif
-}
-
-// oneDNN runs on the calling thread's OpenMP team size; LibTorch's --threads sets it on the thread
-// that called set_num_threads only. Decoding threads (nmt serve's worker) get it here.
-void match_torch_threads() {
-  thread_local int applied = -1;
-  const int want = at::get_num_threads();
-  if (applied != want) {
-    at::set_num_threads(want);
-    applied = want;
-  }
 }
 
 // Quantizes rows [begin, end) of x [M, K] (float or bfloat16) into q (int8, row-major) with one
@@ -347,7 +335,9 @@ torch::Tensor Int8Gemm::forward(const torch::Tensor& input) const {
   const int64_t m = x.size(0);
   auto out = torch::empty({m, n_}, x.options());  // float32 or bfloat16, as the input
   if (m == 0) return out.view(out_sizes);
-  match_torch_threads();
+  // oneDNN runs on the calling thread's OpenMP team size; LibTorch sets a new thread's from
+  // --threads on its first at::get_num_threads(), which a forward might not have made yet.
+  at::get_num_threads();
   if (x.scalar_type() == torch::kFloat32)
     impl_->run(x.data_ptr<float>(), m, k_, n_, out.data_ptr<float>());
   else
