@@ -68,7 +68,7 @@ TEST(Trainer, LossFallsOnTheReversalTask) {
 }
 
 // N steps, checkpoint, a fresh process state resuming, N more steps == 2N steps straight.
-void expect_resume_equals_straight_run(const std::string& precision) {
+void expect_resume_equals_straight_run(const std::string& precision, double ema = 0.0) {
   QuietLog quiet;
   ThreadsGuard one_thread(1);
   Config config = test::tiny_config();
@@ -77,6 +77,7 @@ void expect_resume_equals_straight_run(const std::string& precision) {
   config.train.precision = precision;
   config.train.max_steps = 12;
   config.train.accumulate = 2;  // and updates straddle the epoch end (5 batches per epoch)
+  config.train.ema = ema;
 
   test::TempDir straight_dir, resumed_dir;
   test::ReversalBatches straight_data(40, 8);
@@ -105,6 +106,19 @@ void expect_resume_equals_straight_run(const std::string& precision) {
   const auto a = straight.model()->named_parameters(), b = second.model()->named_parameters();
   for (const auto& entry : a)
     EXPECT_TRUE(torch::equal(entry.value(), b[entry.key()])) << entry.key();
+  if (ema == 0.0) return;
+  // The weight average continues exactly too, and is what the checkpoint holds as its model.
+  ASSERT_NE(straight.weight_ema(), nullptr);
+  ASSERT_NE(second.weight_ema(), nullptr);
+  const auto& sa = straight.weight_ema()->values();
+  const auto& sb = second.weight_ema()->values();
+  ASSERT_EQ(sa.size(), sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(torch::equal(sa[i], sb[i])) << i;
+  const LoadedModel saved = load_model_file(straight_dir / "checkpoints/last.pt");
+  const auto saved_params = unique_trainable(saved.model->parameters());
+  ASSERT_EQ(saved_params.size(), sa.size());
+  for (size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(torch::equal(saved_params[i], sa[i])) << i;
+  EXPECT_FALSE(torch::equal(saved_params[0], straight.optimizer().parameters()[0]));
 }
 
 TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunFp32) {
@@ -112,6 +126,37 @@ TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunFp32) {
 }
 TEST(Trainer, ResumeGivesTheSameParametersAsAStraightRunBf16) {
   expect_resume_equals_straight_run("bf16");
+}
+TEST(Trainer, ResumeWithAWeightAverageIsBitExact) {
+  expect_resume_equals_straight_run("fp32", /*ema=*/0.9);
+}
+
+TEST(Trainer, ValidatesTheWeightAverage) {
+  QuietLog quiet;
+  test::TempDir dir;
+  Config config = test::tiny_config();
+  config.train.max_steps = 8;
+  config.train.valid_every = 4;
+  config.train.ema = 0.9;
+  test::ReversalBatches data(40, 8);
+  Trainer trainer(config, dir.path, fresh_model(config, 5), data);
+  std::vector<torch::Tensor> seen, raw;
+  trainer.set_validation([&](const Seq2Seq& model) {
+    seen.push_back(unique_trainable(model->parameters())[0].detach().clone());
+    raw.push_back(trainer.weight_ema()->values()[0].clone());  // swapped out meanwhile
+    ValidationResult r;
+    r.bleu = static_cast<double>(seen.size());
+    return r;
+  });
+  trainer.train();
+  ASSERT_EQ(seen.size(), 2u);
+  // At the last validation the model held the average, and the raw weights were set aside.
+  EXPECT_TRUE(torch::equal(seen.back(), trainer.weight_ema()->values()[0]));
+  EXPECT_TRUE(torch::equal(raw.back(), trainer.optimizer().parameters()[0].detach()));
+  EXPECT_FALSE(torch::equal(seen.back(), raw.back()));
+  // best.pt (the last validation was the best) holds the average.
+  const LoadedModel best = load_model_file(dir / "checkpoints/best.pt");
+  EXPECT_TRUE(torch::equal(unique_trainable(best.model->parameters())[0], seen.back()));
 }
 
 // A validation stand-in whose BLEU rises, then falls.

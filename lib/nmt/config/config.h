@@ -70,6 +70,7 @@ struct TrainConfig {
   double weight_decay = 0.0;            // decoupled (AdamW) weight decay
   double label_smoothing = 0.1;         // epsilon of label-smoothed cross-entropy
   double clip_norm = 1.0;               // gradient-norm clipping threshold (0 = off)
+  double ema = 0.0;  // decay of the exponential moving average of the weights (0 = off)
   int64_t accumulate = 1;               // batches whose gradients are summed per update
   int64_t log_every = 100;              // steps between training log lines
   int64_t valid_every = 1000;           // steps between validations (0 = only at the end)

@@ -102,6 +102,10 @@ void visit(V& v, TrainConfig& c) {
   v("label_smoothing", c.label_smoothing, Range{0, 0.99},
     "Epsilon of the label-smoothed cross-entropy.");
   v("clip_norm", c.clip_norm, Range{0, 1e9}, "Gradient-norm clipping threshold (0 = off).");
+  v("ema", c.ema, Range{0, 0.999999999},
+    "Decay of an exponential moving average of the weights (e.g. 0.999; 0 = off); when on, "
+    "validation, best.pt and every checkpoint's model are the average (training resumes from "
+    "the raw weights, kept beside it).");
   v("accumulate", c.accumulate, Range{1, 1 << 20},
     "Batches whose gradients are summed per update.");
   v("log_every", c.log_every, Range{1, 1e12}, "Steps between training log lines.");

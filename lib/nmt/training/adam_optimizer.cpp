@@ -38,13 +38,18 @@ std::string key(size_t i, const char* what) { return "p" + std::to_string(i) + "
 
 }  // namespace
 
-AdamOptimizer::AdamOptimizer(const std::vector<torch::Tensor>& parameters, AdamOptions options)
-    : options_(options) {
+std::vector<torch::Tensor> unique_trainable(const std::vector<torch::Tensor>& parameters) {
+  std::vector<torch::Tensor> unique;
   std::unordered_set<const void*> seen;
   for (const auto& p : parameters) {
     if (!p.requires_grad()) continue;
-    if (seen.insert(p.unsafeGetTensorImpl()).second) params_.push_back(p);
+    if (seen.insert(p.unsafeGetTensorImpl()).second) unique.push_back(p);
   }
+  return unique;
+}
+
+AdamOptimizer::AdamOptimizer(const std::vector<torch::Tensor>& parameters, AdamOptions options)
+    : params_(unique_trainable(parameters)), options_(options) {
   state_.resize(params_.size());
 }
 

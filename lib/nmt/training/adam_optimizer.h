@@ -24,6 +24,10 @@ struct AdamOptions {
   double weight_decay = 0.0;  // decoupled: w -= lr * weight_decay * w before the Adam update
 };
 
+// The parameters an optimizer updates, in order: those requiring gradients, each once (a tensor
+// listed twice, as tied embeddings may be, is kept at its first position).
+std::vector<torch::Tensor> unique_trainable(const std::vector<torch::Tensor>& parameters);
+
 class AdamOptimizer {
  public:
   // Parameters appearing more than once (tied embeddings) are updated once.

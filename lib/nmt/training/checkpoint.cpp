@@ -25,6 +25,33 @@ using torch::serialize::OutputArchive;
 // LibTorch's zip reader does not verify the stored CRCs, so flipped bytes inside tensor data load
 // silently. A checkpoint therefore carries its own digest of everything else in it.
 constexpr const char* kDigestKey = "digest";
+constexpr const char* kTrainingWeightsKey = "training_weights";
+
+// With train.ema the file's model is the weight average: the model gets the raw weights back
+// from "training_weights" and the average moves to checkpoint.weight_average.
+void read_training_weights(InputArchive& archive, Checkpoint& checkpoint) {
+  InputArchive weights;
+  if (!archive.try_read(kTrainingWeightsKey, weights)) return;
+  const std::vector<torch::Tensor> params = unique_trainable(checkpoint.model.model->parameters());
+  c10::IValue count;
+  weights.read("count", count);
+  if (!count.isInt() || count.toInt() != static_cast<int64_t>(params.size()))
+    throw CheckpointError("checkpoint '" + checkpoint.path + "': its training weights hold " +
+                          (count.isInt() ? std::to_string(count.toInt()) : "?") +
+                          " tensors, the model has " + std::to_string(params.size()) +
+                          " parameters");
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < params.size(); ++i) {
+    torch::Tensor raw;
+    weights.read("p" + std::to_string(i), raw, /*is_buffer=*/true);
+    if (raw.sizes() != params[i].sizes())
+      throw CheckpointError("checkpoint '" + checkpoint.path + "': training weight " +
+                            std::to_string(i) + " has shape " + c10::str(raw.sizes()) +
+                            ", the model's is " + c10::str(params[i].sizes()));
+    checkpoint.weight_average.push_back(params[i].detach().clone());
+    params[i].detach().copy_(raw);
+  }
+}
 
 uint64_t fnv1a(uint64_t h, const void* data, size_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
@@ -149,7 +176,8 @@ void fail_next_checkpoint_write_after(int64_t bytes) { g_fail_after_bytes = byte
 
 void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Config& config,
                      const AdamOptimizer& optimizer, const TrainingState& state,
-                     const std::string& device) {
+                     const std::string& device,
+                     const std::vector<torch::Tensor>* training_weights) {
   try {
     OutputArchive archive;
     write_model(archive, model, config);
@@ -166,6 +194,14 @@ void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Co
                 generator_state(at::globalContext().defaultGenerator(torch::Device(device))),
                 /*is_buffer=*/true);
     archive.write("rng", rng);
+    if (training_weights != nullptr) {
+      OutputArchive weights;
+      weights.write("count", c10::IValue(static_cast<int64_t>(training_weights->size())));
+      for (size_t i = 0; i < training_weights->size(); ++i)
+        weights.write("p" + std::to_string(i), (*training_weights)[i].detach().cpu(),
+                      /*is_buffer=*/true);
+      archive.write(kTrainingWeightsKey, weights);
+    }
     {
       // The digest is taken from the archive as a reader will see it (an in-memory round trip).
       std::ostringstream memory;
@@ -227,6 +263,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     InputArchive state;
     archive.read("state", state);
     checkpoint.state = read_state(state);
+    read_training_weights(archive, checkpoint);
   } catch (const c10::Error& e) {
     throw CheckpointError("checkpoint '" + path + "': training state unreadable (" + short_what(e) +
                           ")");

@@ -6,6 +6,10 @@
 //   "optimizer"           sub-archive: Adam moments and step counts (AdamOptimizer::save)
 //   "state"               sub-archive: TrainingState (step, data position, best score, ...)
 //   "rng"                 sub-archive: the torch generators' states (CPU, and CUDA when used)
+//   "training_weights"    sub-archive, only when train.ema is on: the raw weights training
+//                         continues from ("count", "p0", "p1", ... in unique_trainable order);
+//                         "model" then holds the weight average (weight_ema.h), so translating,
+//                         averaging and scoring a checkpoint use the average, as in Marian
 //   "digest"              int: FNV-1a of all the above (LibTorch does not check the zip CRCs on
 //   read)
 // so `nmt translate` and `nmt average` read checkpoints like any model file. Files are written
@@ -18,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nmt/config/config.h"
 #include "nmt/corpus/batch.h"
@@ -33,7 +38,10 @@ constexpr int64_t kCheckpointVersion = 1;
 // wraps the model's parameters), hence restore_optimizer().
 struct Checkpoint {
   std::string path;
-  LoadedModel model;  // the model (float32, CPU) and the run's resolved config
+  // The model (float32, CPU) and the run's resolved config. With a weight average in the file,
+  // the model holds the raw training weights and `weight_average` the file's model weights.
+  LoadedModel model;
+  std::vector<torch::Tensor> weight_average;  // unique_trainable order; empty without train.ema
   TrainingState state;
   // Applies the saved Adam state; throws CheckpointError when it does not fit `optimizer`.
   void restore_optimizer(AdamOptimizer& optimizer) const;
@@ -44,11 +52,14 @@ struct Checkpoint {
   std::shared_ptr<torch::serialize::InputArchive> archive;  // the open file
 };
 
-// Writes a checkpoint atomically to `path`; `device` says which generators' states to keep. Throws
-// CheckpointError naming the file when writing fails; `path` is then untouched.
+// Writes a checkpoint atomically to `path`; `device` says which generators' states to keep.
+// `training_weights` (with train.ema, when `model` holds the weight average): the raw weights, in
+// unique_trainable order. Throws CheckpointError naming the file when writing fails; `path` is
+// then untouched.
 void save_checkpoint(const std::string& path, const Seq2SeqImpl& model, const Config& config,
                      const AdamOptimizer& optimizer, const TrainingState& state,
-                     const std::string& device = "cpu");
+                     const std::string& device = "cpu",
+                     const std::vector<torch::Tensor>* training_weights = nullptr);
 
 // Throws CheckpointError naming `path` when it is missing, truncated or corrupt, is a model file
 // without training state, or was written by an incompatible version.

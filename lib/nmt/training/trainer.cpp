@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "nmt/training/label_smoothed_loss.h"
 #include "nmt/training/stop_signal.h"
@@ -91,6 +92,7 @@ Trainer::Trainer(Config config, std::string run_dir, Seq2Seq model, BatchSource&
   const TrainConfig& t = config_.train;
   optimizer_ = std::make_unique<AdamOptimizer>(
       model_->parameters(), AdamOptions{t.adam_beta1, t.adam_beta2, t.adam_eps, t.weight_decay});
+  if (t.ema > 0) ema_ = std::make_unique<WeightEma>(optimizer_->parameters(), t.ema);
 }
 
 Trainer::~Trainer() = default;
@@ -99,6 +101,9 @@ void Trainer::resume(const Checkpoint& checkpoint) {
   checkpoint.restore_optimizer(*optimizer_);
   checkpoint.restore_rng(device_.str());
   state_ = checkpoint.state;
+  // A checkpoint without an average (train.ema turned on for the rest of a run) starts it from
+  // the weights; one with an average that is no longer wanted just continues the raw weights.
+  if (ema_ && !checkpoint.weight_average.empty()) ema_->set_values(checkpoint.weight_average);
   saved_step_ = state_.step;
   validated_step_ = state_.step;
 }
@@ -171,6 +176,7 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   result.stats.lr = schedule_.at(state_.step + 1);
   optimizer_->step(result.stats.lr);
   state_.step += 1;
+  if (ema_) ema_->update(state_.step);
   state_.tgt_tokens += tokens;
   return result;
 }
@@ -179,7 +185,9 @@ void Trainer::save(bool best) {
   saved_step_ = state_.step;
   if (!primary()) return;  // rank 0 writes the run directory
   checkpoints_.save(state_.step, best, [&](const std::string& path) {
-    save_checkpoint(path, *model_, config_, *optimizer_, state_, device_.str());
+    if (!ema_) return save_checkpoint(path, *model_, config_, *optimizer_, state_, device_.str());
+    WeightEma::Swapped average(*ema_);  // the model holds the average, values() the weights
+    save_checkpoint(path, *model_, config_, *optimizer_, state_, device_.str(), &ema_->values());
   });
   log_->file_only("saved checkpoint " + checkpoints_.step_path(state_.step) +
                   (best ? " (best)" : ""));
@@ -189,7 +197,12 @@ bool Trainer::validate_and_maybe_stop() {
   const TrainConfig& t = config_.train;
   validated_step_ = state_.step;
   if (!primary()) return false;  // rank 0 validates; agree() shares its verdict
-  ValidationResult r = validate_(model_);
+  ValidationResult r;
+  {
+    std::optional<WeightEma::Swapped> average;
+    if (ema_) average.emplace(*ema_);
+    r = validate_(model_);
+  }
   model_->train();
   validated_step_ = state_.step;
   const double score = validation_score(r, t.early_stopping);
@@ -263,6 +276,9 @@ TrainResult Trainer::train() {
 void Trainer::log_start(int64_t first_step) {
   const TrainConfig& t = config_.train;
   log_->info(model_->parameter_summary());
+  if (ema_)
+    log_->info("weight average (train.ema " + std::to_string(ema_->decay()) +
+               ") validated and saved as the model");
   log_->info("training on " + t.device + " in " + precision_name(precision_) + ", " +
              std::to_string(torch::get_num_threads()) + " thread(s), " + schedule_.describe() +
              (first_step > 0 ? ", resuming at step " + std::to_string(first_step) + " (epoch " +

@@ -13,6 +13,10 @@
 // without improvement of train.early_stopping, or SIGINT/SIGTERM (the current update finishes,
 // a checkpoint is saved, and the log says how to resume).
 //
+// With train.ema > 0 an exponential moving average of the weights (weight_ema.h) follows every
+// update; validations judge the average and checkpoints hold it as their model (best.pt is the
+// best average), with the raw weights beside it for resuming.
+//
 // Data parallel (a DistributedContext given to the constructor): every rank runs its own Trainer
 // on its shard of the batches, on its own device (cuda:LOCAL_RANK when train.device is "cuda").
 // Each update the ranks sum their target tokens (the loss divisor), then their gradients and loss
@@ -40,6 +44,7 @@
 #include "nmt/training/lr_schedule.h"
 #include "nmt/training/run_log.h"
 #include "nmt/training/validator.h"
+#include "nmt/training/weight_ema.h"
 
 namespace nmt {
 
@@ -85,6 +90,8 @@ class Trainer {
   const TrainingState& state() const { return state_; }
   const Seq2Seq& model() const { return model_; }
   const AdamOptimizer& optimizer() const { return *optimizer_; }
+  // The weight average (train.ema > 0), else nullptr.
+  const WeightEma* weight_ema() const { return ema_.get(); }
   // Where the model trains (validate it there too).
   const torch::Device& device() const { return device_; }
   torch::ScalarType precision() const { return precision_; }
@@ -121,6 +128,7 @@ class Trainer {
   torch::Device device_;
   torch::ScalarType precision_;
   std::unique_ptr<AdamOptimizer> optimizer_;
+  std::unique_ptr<WeightEma> ema_;  // train.ema > 0: validated and saved instead of the weights
   LrSchedule schedule_;
   CheckpointFiles checkpoints_;
   TrainingState state_;
