@@ -4,6 +4,7 @@
 
 #include "nmt/decoding/decoding_runtime.h"
 #include "nmt/util/cpu_allocator.h"
+#include "nmt/util/error.h"
 #include "nmt/util/log.h"
 #include "nmt/util/system.h"
 
@@ -28,11 +29,14 @@ CLI::Option* add_flag_option(CLI::App& cmd, SearchFlags& flags, const std::strin
 
 }  // namespace
 
-void add_model_options(CLI::App& cmd, ModelOptions& options) {
-  cmd.add_option(
-         "-m,--model", options.path,
-         "Training run directory, exported model directory (config.json, spm.model, model.pt) "
-         "or model file")
+void add_model_options(CLI::App& cmd, ModelOptions& options, bool ensemble) {
+  options.ensemble = ensemble;
+  cmd.add_option("-m,--model", options.paths,
+                 std::string("Training run directory, exported model directory (config.json, "
+                             "spm.model, model.pt) or model file") +
+                     (ensemble ? "; given more than once, the models decode as an ensemble "
+                                 "(mean log-probabilities; one shared vocabulary)"
+                               : ""))
       ->required();
   cmd.add_option(
       "--checkpoint", options.checkpoint,
@@ -51,7 +55,13 @@ DecodingModel load_model(const ModelOptions& options) {
   load.checkpoint = options.checkpoint;
   load.device = options.runtime.device;
   load.precision = options.precision;
-  DecodingModel m = open_decoding_model(options.path, load, options.runtime.threads);
+  if (options.paths.size() > 1 && !options.ensemble)
+    throw ConfigError("-m was given " + std::to_string(options.paths.size()) +
+                      " times: this command takes one model (ensembles: nmt translate, nmt eval)");
+  if (options.paths.size() > 1 && !options.checkpoint.empty())
+    throw ConfigError("--checkpoint names one run's checkpoint: with an ensemble, give each "
+                      "model as -m PATH/checkpoints/NAME.pt instead");
+  DecodingModel m = open_decoding_models(options.paths, load, options.runtime.threads);
   log::info("model ", m.paths.model_file, ": ", m.model->parameter_summary(), ", ",
             m.precision, ", ", torch::get_num_threads(), " threads");
   return m;

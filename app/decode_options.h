@@ -18,13 +18,17 @@
 namespace nmt::app {
 
 struct ModelOptions {
-  std::string path;        // -m: run directory, exported model directory or model file
+  // -m: run directory, exported model directory or model file; more than one = an ensemble
+  // (where the command allows it: add_model_options' `ensemble`).
+  std::vector<std::string> paths;
+  bool ensemble = false;
   std::string checkpoint;  // --checkpoint NAME_OR_PATH
   std::string precision;   // --precision fp32|bf16|auto ("" = the config's decode.precision)
   RuntimeOptions runtime;  // --threads, --device
 };
-void add_model_options(CLI::App& cmd, ModelOptions& options);
-// Applies the runtime options, loads the model and logs what was loaded.
+void add_model_options(CLI::App& cmd, ModelOptions& options, bool ensemble = false);
+// Applies the runtime options, loads the model (or the ensemble) and logs what was loaded. Throws
+// ConfigError for several -m where the command takes one.
 DecodingModel load_model(const ModelOptions& options);
 
 // Search flags: parsed into `values`; only those given on the command line are applied.

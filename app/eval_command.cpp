@@ -75,7 +75,7 @@ void add_eval_command(CLI::App& app) {
       "  nmt eval -m runs/en-de --src test.en --ref test.de -o hyp.de\n"
       "prints 'BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0 = ...' and the chrF "
       "line.");
-  add_model_options(*cmd, o->model);
+  add_model_options(*cmd, o->model, /*ensemble=*/true);
   add_search_options(*cmd, o->search, /*with_sampling=*/false);
   cmd->add_option("--src", o->src, "Source file (plain or gzip; '-' = stdin)")->required();
   cmd->add_option("--ref", o->refs, "Reference file (repeat for several references)")->required();

@@ -71,11 +71,12 @@ void add_translate_command(CLI::App& app) {
       "  nmt translate -m runs/en-de --beam 1 -i test.en.gz -o hyp.de\n"
       "  nmt translate -m runs/en-de --nbest 5 --format nbest < test.en\n"
       "  nmt translate -m runs/de-en --sample --top-p 0.9 --seed 7 < mono.de > back.en\n"
+      "  nmt translate -m runs/en-de-seed1 -m runs/en-de-seed2 < test.en > hyp.de  (ensemble)\n"
       "Invalid UTF-8 in the input stops with an error naming the line (--invalid-utf8 skip writes "
       "an\n"
       "empty line instead). Every input line gives exactly one output line (nbest: one per "
       "hypothesis).");
-  add_model_options(*cmd, o->model);
+  add_model_options(*cmd, o->model, /*ensemble=*/true);
   add_search_options(*cmd, o->search);
   cmd->add_option("-i,--input", o->input, "Input file, plain or gzip ('-' = stdin)")
       ->capture_default_str();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 
 using nmt::test::run_nmt;
 using nmt::test::TempDir;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -355,4 +357,34 @@ TEST_F(TrainedModelCli, Int8QuantizedDirectoryRoundTripsAndAgreesWithFloat) {
   const auto fp32 = run_nmt("translate -m " + int8_dir + " --precision fp32" + test);
   EXPECT_NE(fp32.exit_code, 0);
   EXPECT_NE(fp32.err.find("int8 model"), std::string::npos) << fp32.err;
+}
+
+TEST_F(TranslateCli, AnEnsembleOfAModelWithItselfTranslatesAsTheModel) {
+  const auto alone = run_nmt("translate " + model() + "--beam 3", input());
+  const auto twice = run_nmt("translate " + model() + "-m " + dir_->path + " --beam 3", input());
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  ASSERT_EQ(twice.exit_code, 0) << twice.err;
+  EXPECT_EQ(twice.out, alone.out);
+  EXPECT_NE(twice.err.find(" + "), std::string::npos) << twice.err;  // both files named
+  // Commands that take one model say so.
+  const auto score = run_nmt("score " + model() + "-m " + dir_->path + " --src x --tgt y");
+  EXPECT_NE(score.exit_code, 0);
+  EXPECT_NE(score.err.find("takes one model"), std::string::npos) << score.err;
+}
+
+TEST_F(TranslateCli, EnsemblesRefuseModelsWithAnotherVocabulary) {
+  TempDir other;
+  for (const char* f : {"model.pt", "config.json"}) fs::copy_file(*dir_ / f, other / f);
+  // A SentencePiece model of the same size trained on other text.
+  std::vector<std::string> lines;
+  for (const auto& [s, t] : nmt::test::synthetic_pairs(300, 12, 99)) lines.push_back(t + " " + s);
+  nmt::VocabOptions vocab;
+  vocab.prefix = other / "spm";
+  vocab.vocab_size = 120;
+  vocab.threads = 1;
+  nmt::VectorSentenceSource source(lines);
+  nmt::train_vocab(vocab, source);
+  const auto r = run_nmt("translate " + model() + "-m " + other.path, input());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("vocabularies differ"), std::string::npos) << r.err;
 }

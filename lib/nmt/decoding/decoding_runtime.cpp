@@ -47,4 +47,12 @@ DecodingModel open_decoding_model(const std::string& path, const ModelLoadOption
   return m;
 }
 
+DecodingModel open_decoding_models(const std::vector<std::string>& paths,
+                                   const ModelLoadOptions& options, int threads) {
+  prepare_decoding_runtime(threads);
+  DecodingModel m = load_decoding_ensemble(paths, options);
+  use_decoding_allocator();
+  return m;
+}
+
 }  // namespace nmt

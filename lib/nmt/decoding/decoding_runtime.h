@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "nmt/decoding/model_dir.h"
 
@@ -20,5 +21,8 @@ void use_decoding_allocator();
 // Steps 1 and 2 around load_decoding_model: what every decoding command does with `-m PATH`.
 DecodingModel open_decoding_model(const std::string& path, const ModelLoadOptions& options,
                                   int threads);
+// The same for an ensemble (load_decoding_ensemble; one path: that model).
+DecodingModel open_decoding_models(const std::vector<std::string>& paths,
+                                   const ModelLoadOptions& options, int threads);
 
 }  // namespace nmt

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nmt/corpus/vocabularies.h"
+#include "nmt/model/ensemble.h"
 #include "nmt/model/model_file.h"
 #include "nmt/util/atomic_file.h"
 #include "nmt/util/error.h"
@@ -175,6 +176,33 @@ DecodingModel load_decoding_model(const std::string& path, const ModelLoadOption
   log::debug("loaded ", out.paths.model_file, ": ", out.model->parameter_summary(), ", ",
              out.precision, " on ", device);
   return out;
+}
+
+DecodingModel load_decoding_ensemble(const std::vector<std::string>& paths,
+                                     const ModelLoadOptions& options) {
+  if (paths.empty()) throw ConfigError("no model given (-m)");
+  DecodingModel first = load_decoding_model(paths.front(), options);
+  if (paths.size() == 1) return first;
+  std::vector<Seq2Seq> members{first.model};
+  std::string files = first.paths.model_file;
+  for (size_t i = 1; i < paths.size(); ++i) {
+    DecodingModel m = load_decoding_model(paths[i], options);
+    const auto differs = [](const std::string& a, const std::string& b) {
+      return a != b && read_text(a) != read_text(b);
+    };
+    if (differs(first.paths.src_vocab, m.paths.src_vocab) ||
+        differs(first.paths.tgt_vocab, m.paths.tgt_vocab))
+      throw ConfigError("cannot ensemble " + paths.front() + " and " + paths[i] +
+                        ": their vocabularies differ (" + first.paths.src_vocab + ", " +
+                        first.paths.tgt_vocab + " vs " + m.paths.src_vocab + ", " +
+                        m.paths.tgt_vocab + "); ensembled models must share one vocabulary");
+    members.push_back(m.model);
+    files += " + " + m.paths.model_file;
+  }
+  first.model = make_ensemble(std::move(members));
+  first.model->eval();
+  first.paths.model_file = files;
+  return first;
 }
 
 }  // namespace nmt

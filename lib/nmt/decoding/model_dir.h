@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nmt/config/config.h"
 #include "nmt/model/seq2seq.h"
@@ -84,5 +85,13 @@ struct ModelLoadOptions {
 // unreadable files, vocabulary sizes that do not match the model), ConfigError (bad precision or
 // device), DataError (unreadable vocabulary).
 DecodingModel load_decoding_model(const std::string& path, const ModelLoadOptions& options = {});
+
+// Ensemble decoding (model/ensemble.h): loads every path as load_decoding_model does (one path:
+// just that model) and combines them. The tokenizers, the config (decode defaults) and
+// `precision` are the first model's; paths.model_file lists every file, joined by " + ". Throws
+// ConfigError naming both models when their SentencePiece models differ (the vocabularies must be
+// the same files, not just the same size).
+DecodingModel load_decoding_ensemble(const std::vector<std::string>& paths,
+                                     const ModelLoadOptions& options = {});
 
 }  // namespace nmt

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace nmt {
 
@@ -41,6 +42,7 @@ struct DecoderCache {
   bool keep_attention = false;
   torch::Tensor attention;
   torch::Tensor attention_layers;
+  std::vector<DecoderCache> members;  // an ensemble's: each member's own cache (ensemble.h)
 };
 
 // Self-attention keys/values grow by T positions per step. They live in buffers with spare room

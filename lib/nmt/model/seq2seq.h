@@ -22,6 +22,7 @@ namespace nmt {
 struct EncoderOutput {
   torch::Tensor memory;        // [B, S, D] encoder states
   torch::Tensor src_pad_mask;  // [B, S] bool, true at padding
+  std::vector<EncoderOutput> members;  // an ensemble's, one per member (ensemble.h)
 };
 
 // Attention weights of a teacher-forced pass, for pictures and alignments.
