@@ -4,6 +4,8 @@
 # ignores). Without network when it can: from --from DIR, or from ../shared/data/multi30k next to
 # the repository when that exists; otherwise it downloads from the dataset's GitHub repository
 # (multi30k/dataset, data/task1/raw/). Files already in DEST_DIR and intact are kept.
+# Also the dataset's lowercased, Moses-tokenized en/de references of val and the test sets
+# (data/task1/tok/*.lc.norm.tok.*) into DEST_DIR/tok/, for BLEU comparable with papers.
 #
 #   data/get_multi30k.sh                      # -> data/multi30k/train.en.gz, ...
 #   data/get_multi30k.sh /tmp/m30k --from ~/corpora/multi30k --copy
@@ -80,6 +82,38 @@ for entry in $splits; do
       echo "error: $out has $lines lines, expected $expected" >&2; status=1
     else
       printf '%-28s %6s lines\n' "$name" "$lines"
+    fi
+  done
+done
+# The tokenized references (upstream: plain text in data/task1/tok/; kept gzipped here).
+tok_url="${MULTI30K_TOK_URL:-${base_url%/raw}/tok}"
+mkdir -p "$dest/tok"
+for entry in $splits; do
+  split="${entry%%:*}" expected="${entry##*:}"
+  [ "$split" != train ] || continue
+  for lang in en de; do
+    name="$split.lc.norm.tok.$lang"
+    out="$dest/tok/$name.gz"
+    if [ -e "$out" ] && gzip -t "$out" 2> /dev/null; then
+      :
+    elif [ -n "$from" ] && [ -f "$from/tok/$name.gz" ]; then
+      rm -f "$out"
+      if [ "$copy" = 1 ]; then cp "$from/tok/$name.gz" "$out"; else ln -s "$from/tok/$name.gz" "$out"; fi
+    elif [ -n "$from" ]; then
+      echo "warning: $from/tok/$name.gz is missing (only paper-comparable BLEU needs it)" >&2
+      continue
+    else
+      echo "downloading tok/$name" >&2
+      if ! fetch "$tok_url/$name" "$out.part.txt"; then
+        echo "error: could not download $tok_url/$name" >&2; rm -f "$out.part.txt"; status=1; continue
+      fi
+      gzip -c "$out.part.txt" > "$out" && rm -f "$out.part.txt"
+    fi
+    lines="$(gzip -cd "$out" | wc -l | tr -d ' ')"
+    if [ "$lines" != "$expected" ]; then
+      echo "error: $out has $lines lines, expected $expected" >&2; status=1
+    else
+      printf '%-28s %6s lines\n' "tok/$name.gz" "$lines"
     fi
   done
 done

@@ -2,7 +2,9 @@
 # The Multi30k recipe: the best model this project trains on a 2-core CPU in 90 minutes of wall
 # time (models/multi30k.json), then checkpoint averaging, beam search and scores on
 # test_2016_flickr and test_2017_flickr with sacreBLEU-compatible signatures.
-#   scripts/recipe_multi30k.sh [SRC=en] [TGT=de] [RUN_DIR=runs/multi30k-SRC-TGT]
+#   scripts/recipe_multi30k.sh [SRC=en] [TGT=de] [RUN_DIR=runs/multi30k-SRC-TGT] [TRAIN_ARGS...]
+# TRAIN_ARGS go to `nmt train` for a new run (experiments, docs/experiments.md), e.g.
+#   scripts/recipe_multi30k.sh en de runs/exp-tiny --config exp.json --set train.max_minutes=30
 # Needs the build (scripts/setup.sh). Running it again resumes an unfinished run (the 90 minutes
 # are counted over all sessions) and redoes averaging and scoring.
 set -euo pipefail
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 src=${1:-en}
 tgt=${2:-de}
 run=${3:-runs/multi30k-$src-$tgt}
+shift $(($# < 3 ? $# : 3))
 data=data/multi30k
 nmt=build/app/nmt
 [ -x "$nmt" ] || scripts/setup.sh
@@ -21,7 +24,7 @@ if [ -f "$run/checkpoints/last.pt" ]; then
 else
   "$nmt" train --preset multi30k --out "$run" \
     --src "$data/train.$src.gz" --tgt "$data/train.$tgt.gz" \
-    --valid-src "$data/val.$src.gz" --valid-tgt "$data/val.$tgt.gz"
+    --valid-src "$data/val.$src.gz" --valid-tgt "$data/val.$tgt.gz" "$@"
 fi
 
 echo "== Averaging the last 5 step checkpoints into $run/averaged =="
@@ -46,4 +49,13 @@ for test in test_2016_flickr test_2017_flickr; do
   echo "== $test $src->$tgt =="
   "$nmt" bleu -r "$run/$test.$tgt" -i "$run/$test.hyp.$tgt" --metrics bleu,chrf
   "$nmt" bleu -r "$run/$test.$tgt" -i "$run/$test.hyp.$tgt" --lowercase
+  # Comparable with papers that score lowercased tokenized text: against the dataset's own
+  # lowercased Moses-tokenized reference, both sides lowercased and 13a-tokenized (which leaves
+  # that tokenization as it is, apart from unescaping &quot;).
+  tok_ref="$data/tok/$test.lc.norm.tok.$tgt.gz"
+  if [ -f "$tok_ref" ]; then
+    zcat "$tok_ref" > "$run/$test.tok.$tgt"
+    echo "tokenized-reference BLEU (lowercased, 13a, vs tok/$test.lc.norm.tok.$tgt): $(
+      "$nmt" bleu -r "$run/$test.tok.$tgt" -i "$run/$test.hyp.$tgt" --lowercase -b -w 2)"
+  fi
 done
