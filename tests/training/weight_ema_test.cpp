@@ -22,7 +22,7 @@ TEST(WeightEma, DecayWarmsUpThenHoldsTheConfiguredValue) {
   EXPECT_DOUBLE_EQ(WeightEma::decay_at(0.999, 1), 2.0 / 11.0);
   EXPECT_DOUBLE_EQ(WeightEma::decay_at(0.999, 100), 101.0 / 110.0);
   EXPECT_DOUBLE_EQ(WeightEma::decay_at(0.999, 9000), 0.999);  // 9001/9010 > 0.999
-  EXPECT_DOUBLE_EQ(WeightEma::decay_at(0.5, 20), 0.5);  // 21/30 > 0.5
+  EXPECT_DOUBLE_EQ(WeightEma::decay_at(0.5, 20), 0.5);        // 21/30 > 0.5
 }
 
 TEST(WeightEma, UpdateFollowsItsFormula) {
@@ -39,8 +39,7 @@ TEST(WeightEma, UpdateFollowsItsFormula) {
     ema.update(step + 999);  // decay_at = min(0.9, ~0.99) = 0.9
     for (size_t j = 0; j < e0.size(); ++j) e0[j] = 0.9 * e0[j] + 0.1 * w0[step - 1][j];
     e1[0] = 0.9 * e1[0] + 0.1 * w1[step - 1][0];
-    EXPECT_TRUE(torch::allclose(ema.values()[0], torch::tensor(e0), 1e-6, 1e-6))
-        << ema.values()[0];
+    EXPECT_TRUE(torch::allclose(ema.values()[0], torch::tensor(e0), 1e-6, 1e-6)) << ema.values()[0];
     EXPECT_TRUE(torch::allclose(ema.values()[1], torch::tensor(e1), 1e-6, 1e-6));
   }
   // Early updates use the warm-up decay: 2/11 at step 1.

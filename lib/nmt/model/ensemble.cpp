@@ -53,7 +53,8 @@ EnsembleImpl::EnsembleImpl(std::vector<Seq2Seq> members)
 
 torch::Tensor EnsembleImpl::forward(const torch::Tensor& src, const torch::Tensor& tgt_in) {
   std::vector<torch::Tensor> parts;
-  for (auto& m : members_) parts.push_back(m->forward(src, tgt_in).to(torch::kFloat).log_softmax(-1));
+  for (auto& m : members_)
+    parts.push_back(m->forward(src, tgt_in).to(torch::kFloat).log_softmax(-1));
   return mean_of(parts);
 }
 

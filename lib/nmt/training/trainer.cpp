@@ -276,9 +276,12 @@ TrainResult Trainer::train() {
 void Trainer::log_start(int64_t first_step) {
   const TrainConfig& t = config_.train;
   log_->info(model_->parameter_summary());
-  if (ema_)
-    log_->info("weight average (train.ema " + std::to_string(ema_->decay()) +
-               ") validated and saved as the model");
+  if (ema_) {
+    char line[96];
+    std::snprintf(line, sizeof(line),
+                  "weight average (train.ema %g) validated and saved as the model", ema_->decay());
+    log_->info(line);
+  }
   log_->info("training on " + t.device + " in " + precision_name(precision_) + ", " +
              std::to_string(torch::get_num_threads()) + " thread(s), " + schedule_.describe() +
              (first_step > 0 ? ", resuming at step " + std::to_string(first_step) + " (epoch " +

@@ -41,8 +41,8 @@ void WeightEma::set_values(const std::vector<torch::Tensor>& values) {
                           " parameters");
   for (size_t i = 0; i < values.size(); ++i)
     if (values[i].sizes() != params_[i].sizes())
-      throw CheckpointError("the weight average of parameter " + std::to_string(i) +
-                            " has shape " + c10::str(values[i].sizes()) + ", the model's is " +
+      throw CheckpointError("the weight average of parameter " + std::to_string(i) + " has shape " +
+                            c10::str(values[i].sizes()) + ", the model's is " +
                             c10::str(params_[i].sizes()));
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < values.size(); ++i) values_[i].copy_(values[i]);
