@@ -27,15 +27,22 @@ else
     --valid-src "$data/val.$src.gz" --valid-tgt "$data/val.$tgt.gz" "$@"
 fi
 
-echo "== Averaging the last 5 step checkpoints into $run/averaged =="
+# The last 5 step checkpoints (fewer in a short run; none to average with only one).
+steps=$(find "$run/checkpoints" -name 'step-*.pt' | wc -l)
+last=$((steps < 5 ? steps : 5))
 rm -rf "$run/averaged"  # a re-run averages again
-"$nmt" average --last 5 "$run" --out "$run/averaged"
+candidates=("$run")
+if [ "$last" -ge 2 ]; then
+  echo "== Averaging the last $last step checkpoints into $run/averaged =="
+  "$nmt" average --last "$last" "$run" --out "$run/averaged"
+  candidates+=("$run/averaged")
+fi
 
 # The model that scores best on the validation set (BLEU, beam 5) is the one tested.
 zcat "$data/val.$src.gz" > "$run/val.$src"
 zcat "$data/val.$tgt.gz" > "$run/val.$tgt"
 best_bleu=-1
-for model in "$run" "$run/averaged"; do
+for model in "${candidates[@]}"; do
   bleu=$("$nmt" translate -m "$model" -i "$run/val.$src" | "$nmt" bleu -r "$run/val.$tgt" -b -w 2)
   echo "validation BLEU (beam 5) of $model: $bleu"
   if awk -v a="$bleu" -v b="$best_bleu" 'BEGIN { exit !(a > b) }'; then best_bleu=$bleu; best=$model; fi
