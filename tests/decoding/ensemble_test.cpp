@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "decoding/random_transformer.h"
 #include "decoding/test_sources.h"
 #include "nmt/decoding/beam_search.h"
 #include "nmt/decoding/forced_decoding.h"
@@ -22,25 +23,10 @@ namespace {
 
 constexpr int64_t kVocab = 24;
 
-Seq2Seq random_model(uint64_t seed, int64_t vocab = kVocab) {
-  torch::manual_seed(seed);
-  Seq2Seq model = make_model(tiny_model_shape(), vocab, vocab);
-  torch::NoGradGuard no_grad;
-  for (auto& p : model->parameters()) p.mul_(3.0);  // decisive: no near-ties
-  model->eval();
-  return model;
-}
-
-torch::Tensor batch_of(const std::vector<std::vector<int64_t>>& rows) {
-  std::vector<const std::vector<int64_t>*> ptrs;
-  for (const auto& r : rows) ptrs.push_back(&r);
-  return make_source_batch(ptrs, torch::kCPU);
-}
-
 }  // namespace
 
 TEST(Ensemble, AModelWithItselfDecodesAsTheModelAlone) {
-  Seq2Seq model = random_model(1);
+  Seq2Seq model = random_model(1, kVocab);
   Seq2Seq twice = make_ensemble({model, model});
   const torch::Tensor src = batch_of(random_sources(10, kVocab, 2, 12));
   SearchOptions o;
@@ -67,7 +53,7 @@ TEST(Ensemble, AModelWithItselfDecodesAsTheModelAlone) {
 }
 
 TEST(Ensemble, BeamScoresAreTheMeanOfTheMembersForcedScores) {
-  Seq2Seq a = random_model(3), b = random_model(4);
+  Seq2Seq a = random_model(3, kVocab), b = random_model(4, kVocab);
   ModelConfig bigger = tiny_model_shape();
   bigger.decoder_layers += 1;  // members may differ in shape
   torch::manual_seed(5);
@@ -103,7 +89,7 @@ TEST(Ensemble, BeamScoresAreTheMeanOfTheMembersForcedScores) {
 }
 
 TEST(Ensemble, SentenceAloneEqualsSentenceInABatch) {
-  Seq2Seq ensemble = make_ensemble({random_model(7), random_model(8)});
+  Seq2Seq ensemble = make_ensemble({random_model(7, kVocab), random_model(8, kVocab)});
   SearchOptions o;
   o.beam = 3;
   auto sources = random_sources(12, kVocab, 9, 30);
@@ -119,6 +105,6 @@ TEST(Ensemble, SentenceAloneEqualsSentenceInABatch) {
 }
 
 TEST(Ensemble, RefusesMembersWithOtherVocabularies) {
-  EXPECT_THROW(make_ensemble({random_model(1), random_model(2, kVocab + 1)}), ConfigError);
-  EXPECT_THROW(make_ensemble({random_model(1)}), ConfigError);
+  EXPECT_THROW(make_ensemble({random_model(1, kVocab), random_model(2, kVocab + 1)}), ConfigError);
+  EXPECT_THROW(make_ensemble({random_model(1, kVocab)}), ConfigError);
 }

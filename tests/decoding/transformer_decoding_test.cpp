@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "decoding/random_transformer.h"
 #include "decoding/test_sources.h"
 #include "nmt/config/special_ids.h"
 #include "nmt/decoding/beam_search.h"
@@ -29,27 +30,10 @@ constexpr int64_t kVocab = 24;
 // on a trained model (test_cli TrainedModelCli).
 constexpr double kRandomTol = 2e-3;
 
-// A random model made decisive (weights x3), so float rounding differences between batch shapes
-// do not flip near-tied tokens.
-Seq2Seq random_model(uint64_t seed) {
-  torch::manual_seed(seed);
-  Seq2Seq model = make_model(tiny_model_shape(), kVocab, kVocab);
-  torch::NoGradGuard no_grad;
-  for (auto& p : model->parameters()) p.mul_(3.0);
-  model->eval();
-  return model;
-}
-
-torch::Tensor batch_of(const std::vector<std::vector<int64_t>>& rows) {
-  std::vector<const std::vector<int64_t>*> ptrs;
-  for (const auto& r : rows) ptrs.push_back(&r);
-  return make_source_batch(ptrs, torch::kCPU);
-}
-
 }  // namespace
 
 TEST(TransformerDecoding, BeamOneEqualsGreedy) {
-  Seq2Seq model = random_model(1);
+  Seq2Seq model = random_model(1, kVocab);
   SearchOptions o;
   o.beam = 1;
   const torch::Tensor src = batch_of(random_sources(12, kVocab, 2, 15));
@@ -62,7 +46,7 @@ TEST(TransformerDecoding, BeamOneEqualsGreedy) {
 }
 
 TEST(TransformerDecoding, ScoresEqualForcedDecoding) {
-  Seq2Seq model = random_model(3);
+  Seq2Seq model = random_model(3, kVocab);
   SearchOptions o;
   o.beam = 4;
   o.nbest = 4;
@@ -86,7 +70,7 @@ TEST(TransformerDecoding, ScoresEqualForcedDecoding) {
 }
 
 TEST(TransformerDecoding, SentenceAloneEqualsSentenceInAPaddedBatch) {
-  Seq2Seq model = random_model(5);
+  Seq2Seq model = random_model(5, kVocab);
   SearchOptions o;
   o.beam = 3;
   o.keep_attention = true;
@@ -109,7 +93,7 @@ TEST(TransformerDecoding, SentenceAloneEqualsSentenceInAPaddedBatch) {
 }
 
 TEST(TransformerDecoding, Bf16DecodingReturnsFloatScoresCloseToForcedDecoding) {
-  Seq2Seq model = random_model(7);
+  Seq2Seq model = random_model(7, kVocab);
   model->to(torch::kBFloat16);
   SearchOptions o;
   o.beam = 3;
@@ -188,7 +172,7 @@ TEST(TransformerDecoding, TrainedModelBeamScoresAtLeastGreedyOnAverage) {
 
 TEST(TransformerDecoding, Int8SentenceAloneEqualsSentenceInABatch) {
   if (!int8_gemm_available()) GTEST_SKIP() << int8_gemm_unavailable_reason();
-  Seq2Seq model = random_model(5);
+  Seq2Seq model = random_model(5, kVocab);
   model->quantize_int8();
   SearchOptions o;
   o.beam = 3;
