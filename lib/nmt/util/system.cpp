@@ -57,8 +57,16 @@ std::string blas_description() {
   std::string path;
   dl_iterate_phdr(collect_blas, &path);
   using GetConfig = char* (*)();
-  if (auto get_config = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config")))
-    return std::string(get_config()) + (path.empty() ? "" : " (" + path + ")");
+  if (auto get_config = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+    const std::string config = get_config();
+    // The pthread build runs its own thread pool beside LibTorch's OpenMP one (~1.6x slower fp32
+    // training on 2 cores, scripts/setup.sh).
+    const std::string hint = config.find("USE_OPENMP") == std::string::npos
+                                 ? " -- OpenBLAS's pthread build fights LibTorch's OpenMP threads "
+                                   "for the cores: install libopenblas0-openmp (scripts/setup.sh)"
+                                 : "";
+    return config + (path.empty() ? "" : " (" + path + ")") + hint;
+  }
   if (path.empty()) return "none found (LibTorch's own kernels)";
   if (path.find("openblas") == std::string::npos)
     return path + " -- reference BLAS is ~17x slower: install libopenblas0-pthread";
