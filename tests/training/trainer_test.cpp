@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -271,6 +272,31 @@ TEST(Trainer, StopsAfterMaxEpochs) {
   EXPECT_EQ(result.reason, StopReason::max_epochs);
   EXPECT_EQ(result.state.step, 8);
   EXPECT_EQ(result.state.data.epoch, 2);
+}
+
+// The phase clock (bench_train's step breakdown) counts every update, and its phases add up to
+// no more than the training took.
+TEST(Trainer, ThePhaseClockCoversEveryUpdate) {
+  QuietLog quiet;
+  test::TempDir dir;
+  Config config = test::tiny_config();
+  config.train.max_steps = 6;
+  test::ReversalBatches data(200, 16);
+  Trainer trainer(config, dir.path, fresh_model(config, 1), data);
+  const auto start = std::chrono::steady_clock::now();
+  trainer.train();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const StepPhases& p = trainer.phases();
+  EXPECT_EQ(p.updates, 6);
+  for (auto phase : {StepPhases::forward, StepPhases::loss, StepPhases::backward, StepPhases::clip,
+                     StepPhases::optimizer})
+    EXPECT_GT(p.seconds[phase], 0.0) << StepPhases::names[phase];
+  EXPECT_EQ(p.seconds[StepPhases::sync], 0.0);  // alone: no all-reduce
+  EXPECT_LE(p.total(), wall);
+  const StepPhases none = p.since(p);
+  EXPECT_EQ(none.updates, 0);
+  EXPECT_EQ(none.total(), 0.0);
 }
 
 TEST(Trainer, AnInterruptFinishesTheUpdateSavesAndStops) {

@@ -9,6 +9,7 @@
 #include "nmt/training/train_progress.h"
 #include "nmt/util/autocast.h"
 #include "nmt/util/error.h"
+#include "nmt/util/free_cores.h"
 #include "nmt/util/system.h"
 
 namespace nmt {
@@ -133,6 +134,7 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
   const int64_t tokens =
       distributed() ? dist_->sum(local_tokens, "the update's target tokens") : local_tokens;
   result.stats.tgt_tokens = tokens;
+  PhaseClock clock(phases_);
   optimizer_->zero_grad();
   for (auto& batch : batches) {
     const torch::Tensor src = batch.src.to(device_);          // [B, S]
@@ -143,11 +145,13 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
       AutocastGuard autocast(device_, precision_);
       logits = model_->forward(src, tgt_in);
     }
+    clock.lap(StepPhases::forward);
     LossSums sums = label_smoothed_loss(logits, tgt_out, config_.train.label_smoothing);
     if (loss_hook_) loss_hook_(state_.step + 1, sums.loss);
     const double loss = sums.loss.item<double>();
     result.stats.loss_sum += loss;
     result.stats.nll_sum += sums.nll.item<double>();
+    clock.lap(StepPhases::loss);
     if (!std::isfinite(loss)) {  // no point back-propagating the rest of the update
       result.finite = false;
       if (!distributed()) return result;
@@ -155,6 +159,7 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
     }
     // Sums over the whole update's tokens: the gradient is the per-token mean of the update.
     (sums.loss / static_cast<double>(std::max<int64_t>(tokens, 1))).backward();
+    clock.lap(StepPhases::backward);
   }
   if (distributed()) {
     // One round: gradient buckets plus the loss sums and a "not finite here" count, so a bad
@@ -165,18 +170,23 @@ Trainer::UpdateResult Trainer::update(std::vector<Batch>& batches) {
     result.stats.loss_sum = stats[0];
     result.stats.nll_sum = stats[1];
     result.finite = stats[2] == 0.0;
+    clock.lap(StepPhases::sync);
     if (!result.finite) return result;
   }
   const double clip = config_.train.clip_norm;
   result.stats.grad_norm = clip > 0 ? optimizer_->clip_grad_norm(clip) : optimizer_->grad_norm();
+  clock.lap(StepPhases::clip);
   if (!std::isfinite(result.stats.grad_norm)) {
     result.finite = false;
     return result;
   }
   result.stats.lr = schedule_.at(state_.step + 1);
   optimizer_->step(result.stats.lr);
+  clock.lap(StepPhases::optimizer);
   state_.step += 1;
   if (ema_) ema_->update(state_.step);
+  clock.lap(StepPhases::ema);
+  phases_.updates += 1;
   state_.tgt_tokens += tokens;
   return result;
 }
@@ -259,12 +269,19 @@ TrainResult Trainer::train() {
 
   log_start(first_step);
   if (distributed()) start_data_parallel();
+  // train.threads 0 (the cores available): follow the cores other processes leave free. Ranks of
+  // a data-parallel job keep theirs (equal replicas need equal reductions on every rank).
+  if (config_.train.threads == 0 && device_.is_cpu() && !distributed() &&
+      torch::get_num_threads() > 1)
+    threads_ = std::make_unique<ThreadGovernor>(torch::get_num_threads());
   model_->train();
   data_.seek(state_.data);
   loop.batches_since_epoch_start = state_.data.batches_done;
   while (!loop.stop) {
     if (limit_reached(loop)) break;
+    PhaseClock data_clock(phases_);
     std::vector<Batch> batches = next_update(loop);
+    data_clock.lap(StepPhases::data);
     if (!batches.empty() && !apply_update(batches, loop))
       continue;  // skipped: straight to the next
     between_updates(loop);
@@ -399,6 +416,7 @@ bool Trainer::apply_update(std::vector<Batch>& batches, Loop& loop) {
 void Trainer::between_updates(Loop& loop) {
   const TrainConfig& t = config_.train;
   const Clock::time_point side_start = Clock::now();
+  if (threads_) follow_free_cores();
   if (agree(StopSignal::received() != 0, "a stop signal")) {
     loop.reason = StopReason::interrupted;
     loop.stop = true;
@@ -420,6 +438,18 @@ void Trainer::between_updates(Loop& loop) {
   if (primary_worked && !loop.stop)
     wait_for_primary("checkpoint at step " + std::to_string(state_.step));
   loop.progress.exclude(seconds_since(side_start));
+}
+
+void Trainer::follow_free_cores() {
+  const int n = threads_->poll();
+  if (n == 0) return;
+  const int max = threads_->max_threads();
+  log_->info(
+      n < max
+          ? "other processes are using the cores: training goes on with " + std::to_string(n) +
+                " of " + std::to_string(max) + " threads (train.threads pins the count)"
+          : "the cores are free again: training goes on with " + std::to_string(n) + " threads");
+  log_->event({{"event", "threads"}, {"step", state_.step}, {"threads", n}});
 }
 
 bool Trainer::validate_on_every_rank() {

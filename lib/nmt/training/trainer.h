@@ -43,8 +43,10 @@
 #include "nmt/training/gradient_sync.h"
 #include "nmt/training/lr_schedule.h"
 #include "nmt/training/run_log.h"
+#include "nmt/training/step_phases.h"
 #include "nmt/training/validator.h"
 #include "nmt/training/weight_ema.h"
+#include "nmt/util/free_cores.h"
 
 namespace nmt {
 
@@ -95,6 +97,8 @@ class Trainer {
   // Where the model trains (validate it there too).
   const torch::Device& device() const { return device_; }
   torch::ScalarType precision() const { return precision_; }
+  // Wall time per phase of the updates this trainer ran (bench_train's step breakdown).
+  const StepPhases& phases() const { return phases_; }
 
  private:
   struct UpdateResult;
@@ -106,7 +110,8 @@ class Trainer {
   std::vector<Batch> next_update(Loop& loop);  // train.accumulate batches; epoch ends
   bool apply_update(std::vector<Batch>& batches, Loop& loop);  // false: skipped (not finite)
   void between_updates(Loop& loop);                            // signals, validation, checkpoints
-  bool validate_on_every_rank();                // rank 0's early-stopping verdict, on all
+  void follow_free_cores();       // train.threads 0: as many threads as cores are free
+  bool validate_on_every_rank();  // rank 0's early-stopping verdict, on all
   void finish(Loop& loop, int64_t first_step);  // final validation and checkpoint
   TrainResult stop_report(const Loop& loop);
   UpdateResult update(std::vector<Batch>& batches);
@@ -135,11 +140,13 @@ class Trainer {
   ValidateFn validate_;
   std::function<void(int64_t, torch::Tensor&)> loss_hook_;
   ProgressLine progress_;
+  StepPhases phases_;
   std::unique_ptr<RunLog> log_;
-  int64_t saved_step_ = -1;             // step of the newest checkpoint written by this run
-  int64_t validated_step_ = -1;         // step of the newest validation
-  DistributedContext* dist_ = nullptr;  // the job this trainer is a rank of; nullptr = alone
-  std::unique_ptr<GradientSync> sync_;  // made by train() when distributed
+  int64_t saved_step_ = -1;                  // step of the newest checkpoint written by this run
+  int64_t validated_step_ = -1;              // step of the newest validation
+  DistributedContext* dist_ = nullptr;       // the job this trainer is a rank of; nullptr = alone
+  std::unique_ptr<GradientSync> sync_;       // made by train() when distributed
+  std::unique_ptr<ThreadGovernor> threads_;  // made by train() when train.threads is 0
 };
 
 }  // namespace nmt
