@@ -42,3 +42,25 @@ TEST(Dropout, WorksInBf16) {
   EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
   EXPECT_NEAR(y.eq(0).to(torch::kDouble).mean().item<double>(), 0.25, 0.03);
 }
+
+// The fused op saves one tensor instead of three; its values and gradients must be those of
+// relu then dropout, bit for bit, in float32 and in bf16 (where the kept value 1/(1-p) rounds).
+TEST(Dropout, ReluDropoutEqualsReluThenDropoutBitForBit) {
+  for (auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+    const auto x0 = torch::randn({48, 130}).to(dtype);
+    const auto upstream = torch::randn({48, 130}).to(dtype);
+    auto x1 = x0.clone().requires_grad_(true), x2 = x0.clone().requires_grad_(true);
+    torch::manual_seed(5);
+    auto fused = nmt::relu_dropout(x1, 0.1, true);
+    torch::manual_seed(5);
+    auto plain = nmt::dropout(torch::relu(x2), 0.1, true);
+    EXPECT_TRUE(fused.equal(plain)) << dtype;
+    (fused * upstream).sum().backward();
+    (plain * upstream).sum().backward();
+    EXPECT_TRUE(x1.grad().equal(x2.grad())) << dtype;
+    EXPECT_GT(x1.grad().ne(0).sum().item<int64_t>(), 0);
+  }
+  auto x = torch::randn({8, 9});
+  EXPECT_TRUE(nmt::relu_dropout(x, 0.3, false).equal(torch::relu(x)));  // not training
+  EXPECT_TRUE(nmt::relu_dropout(x, 0.0, true).equal(torch::relu(x)));
+}

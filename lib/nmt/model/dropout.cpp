@@ -31,6 +31,30 @@ struct DropoutFunction : public torch::autograd::Function<DropoutFunction> {
   }
 };
 
+// y = relu(x) * mask, saving only y: where y > 0 the gradient is dy * (the mask's kept value),
+// elsewhere 0. The same values and gradients as relu then DropoutFunction, bit for bit (the kept
+// value is taken in the mask's dtype, as the mask holds it; a dropped element's gradient is +0
+// where theirs may be -0), with one saved tensor where the two ops kept three: ReLU's output,
+// the mask, and the product (the next Linear's input).
+struct ReluDropoutFunction : public torch::autograd::Function<ReluDropoutFunction> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               double p) {
+    auto y = torch::relu(x) * dropout_mask(x, p);
+    ctx->save_for_backward({y});
+    ctx->saved_data["p"] = p;
+    return y;
+  }
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
+    const auto y = ctx->get_saved_variables()[0];
+    const double p = ctx->saved_data["p"].toDouble();
+    // ReLU's own backward (vectorised: y <= 0 -> 0) of dy * keep, with keep in the mask's dtype.
+    const auto keep = torch::scalar_tensor(1.0 / (1.0 - p), y.options());
+    const torch::Tensor dx = at::threshold_backward(grads[0] * keep, y, 0);
+    return {dx, torch::Tensor()};
+  }
+};
+
 }  // namespace
 
 torch::Tensor dropout_mask(const torch::Tensor& like, double p) {
@@ -65,6 +89,11 @@ torch::Tensor dropout_mask(const torch::Tensor& like, double p) {
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training) {
   if (!training || p <= 0.0) return x;
   return DropoutFunction::apply(x, p);
+}
+
+torch::Tensor relu_dropout(const torch::Tensor& x, double p, bool training) {
+  if (!training || p <= 0.0) return torch::relu(x);
+  return ReluDropoutFunction::apply(x, p);
 }
 
 }  // namespace nmt

@@ -15,6 +15,11 @@ namespace nmt {
 // x (any floating dtype, any shape), p in [0, 1) -> x * mask / (1 - p) when training, else x.
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training);
 
+// dropout(relu(x), p, training), with the same values, gradients and mask draws, but keeping
+// only the output for backward (the feed-forward's largest saved activations: 1 tensor of
+// [tokens, ff] instead of 3).
+torch::Tensor relu_dropout(const torch::Tensor& x, double p, bool training);
+
 // The scaled mask itself: x's shape and dtype, each element 0 (probability p) or 1/(1-p).
 torch::Tensor dropout_mask(const torch::Tensor& like, double p);
 

@@ -32,7 +32,9 @@ FeedForwardImpl::FeedForwardImpl(const FeedForwardOptions& options)
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
   auto h = fc1(x);  // [B, T, ff]
-  h = activation_ == Activation::kGelu ? torch::gelu(h) : torch::relu(h);
+  if (activation_ == Activation::kRelu)
+    return fc2(nmt::relu_dropout(h, options_.dropout, is_training()));  // [B, T, D]
+  h = torch::gelu(h);
   if (options_.dropout > 0 && is_training()) h = nmt::dropout(h, options_.dropout, /*train=*/true);
   return fc2(h);  // [B, T, D]
 }
