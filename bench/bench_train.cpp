@@ -269,7 +269,8 @@ int run_child(const Args& a) {
       mem.peak_live_bytes / 1048576.0, mem.cached_bytes / 1048576.0, mem.evicted_bytes / 1048576.0,
       100.0 * mem.cache_hits / std::max<int64_t>(mem.allocations, 1));
   print_phases(timed.phases, timed.seconds);
-  if (a.profile_steps > 0) timed.profile.print(timed.profile_seconds, 14);
+  if (a.profile_steps > 0)
+    timed.profile.print(timed.profile_seconds, a.profile_steps, 1e3 * timed.seconds / a.steps, 14);
   std::fflush(stdout);
   if (!a.result.empty()) std::ofstream(a.result) << timed.tokens / timed.seconds << "\n";
   return 0;

@@ -3,7 +3,7 @@
 // backward when it runs inside an autograd engine node), and the share spent in matmuls.
 //
 //   OpProfile::start();  ... the code to measure ...;  OpProfile p = OpProfile::stop();
-//   p.print(wall_seconds, /*top=*/14);
+//   p.print(wall_seconds, updates, unprofiled_ms_per_update, /*top=*/14);
 #pragma once
 
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -51,7 +51,10 @@ class OpProfile {
 
   // `wall_seconds`: the wall time of the profiled stretch (the profiler's own overhead included);
   // the time outside every op is what the C++ glue between ops costs.
-  void print(double wall_seconds, int top) const {
+  // `unprofiled_ms`: one update's time without the profiler, to show what recording each op
+  // costs (cheap ops called in the hundreds of thousands, like the views of a per-matrix bmm
+  // loop, are inflated the most).
+  void print(double wall_seconds, int64_t updates, double unprofiled_ms, int top) const {
     const double total = total_us(), wall_us = wall_seconds * 1e6;
     double matmul = 0, backward = 0;
     for (const auto& [name, t] : ops_) {
@@ -59,10 +62,10 @@ class OpProfile {
       backward += t.backward_us;
     }
     std::printf(
-        "      ops (profiled, self time): %.0f%% of the wall time inside ops, %.0f%% of that in "
-        "matmuls; forward %.0f%%, backward %.0f%%\n",
-        100 * total / wall_us, 100 * matmul / total, 100 * (total - backward) / total,
-        100 * backward / total);
+        "      ops (profiled: %.0f ms per update, %.0f without the profiler; self time): %.0f%% of "
+        "the wall time inside ops, %.0f%% of that in matmuls; forward %.0f%%, backward %.0f%%\n",
+        1e3 * wall_seconds / std::max<int64_t>(updates, 1), unprofiled_ms, 100 * total / wall_us,
+        100 * matmul / total, 100 * (total - backward) / total, 100 * backward / total);
     std::vector<std::pair<std::string, OpTime>> sorted(ops_.begin(), ops_.end());
     std::sort(sorted.begin(), sorted.end(),
               [](const auto& a, const auto& b) { return a.second.self_us > b.second.self_us; });
