@@ -1,6 +1,7 @@
 #include "nmt/model/attention_scores.h"
 
 #include "nmt/model/step_attention.h"
+#include "nmt/model/batched_matmul.h"
 #include "nmt/model/dropout.h"
 
 #include <cmath>
@@ -74,7 +75,7 @@ torch::Tensor AttentionScoresImpl::scores(const torch::Tensor& query,
     auto hidden = torch::tanh(wq.unsqueeze(3) + prepared_keys.unsqueeze(2));
     return (hidden * vector_.view({h, 1, 1, d}).to(hidden.scalar_type())).sum(-1);  // [B, H, T, S]
   }
-  return torch::matmul(query, prepared_keys.transpose(-2, -1));  // [B, H, T, S]
+  return batched_matmul(query, prepared_keys.transpose(-2, -1));  // [B, H, T, S]
 }
 
 torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query,
@@ -99,7 +100,7 @@ torch::Tensor AttentionScoresImpl::forward(const torch::Tensor& query,
   auto w = torch::softmax(logits, /*dim=*/-1);  // [B, H, T, S] float32
   if (weights) *weights = w;
   if (options_.dropout > 0 && is_training()) w = nmt::dropout(w, options_.dropout, /*train=*/true);
-  return torch::matmul(w.to(values.scalar_type()), values);  // [B, H, T, d_v]
+  return batched_matmul(w.to(values.scalar_type()), values);  // [B, H, T, d_v]
 }
 
 }  // namespace nmt
