@@ -125,7 +125,9 @@ void visit(V& v, TrainConfig& c) {
   v("nan_tolerance", c.nan_tolerance, Range{1, 1e9},
     "Consecutive non-finite losses tolerated (updates skipped) before stopping.");
   v("device", c.device, nullptr, "cpu, cuda or cuda:N.");
-  v("threads", c.threads, Range{0, 4096}, "Intra-op threads (0 = the cores available).");
+  v("threads", c.threads, Range{0, 4096},
+    "Intra-op threads (0 = the cores available, re-checked every 5 s: fewer while other "
+    "processes keep cores busy).");
 }
 
 template <class V>

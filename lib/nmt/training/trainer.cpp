@@ -287,6 +287,8 @@ TrainResult Trainer::train() {
     between_updates(loop);
   }
   finish(loop, first_step);
+  if (threads_ && threads_->threads() != threads_->max_threads())
+    set_threads(threads_->max_threads());  // the caller gets back the threads it set
   return stop_report(loop);
 }
 

@@ -17,6 +17,10 @@
 // update; validations judge the average and checkpoints hold it as their model (best.pt is the
 // best average), with the raw weights beside it for resuming.
 //
+// With train.threads 0 the intra-op thread count follows the cores other processes leave free
+// (util/free_cores.h: re-checked every 5 s between updates, logged when it changes, restored at
+// the end); a given train.threads, or a data-parallel rank, keeps its count.
+//
 // Data parallel (a DistributedContext given to the constructor): every rank runs its own Trainer
 // on its shard of the batches, on its own device (cuda:LOCAL_RANK when train.device is "cuda").
 // Each update the ranks sum their target tokens (the loss divisor), then their gradients and loss
