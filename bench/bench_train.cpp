@@ -253,14 +253,15 @@ int run_child(const Args& a) {
   const bool bf16 = trainer.precision() == torch::kBFloat16;
   const double peak = matmul_gflops(bf16 ? torch::kBFloat16 : torch::kFloat32);
   const double achieved = timed.flops / timed.seconds / 1e9;
+  const std::string name =
+      std::string(bf16 ? "bf16" : "fp32") + (a.label.empty() ? "" : ", " + a.label);
   std::printf(
-      "%-5s%s threads %d | %7.0f tgt tok/s (%7.0f incl. padding) | %6.1f GFLOP/s model = %4.1f%% "
+      "%-5s threads %d | %7.0f tgt tok/s (%7.0f incl. padding) | %6.1f GFLOP/s model = %4.1f%% "
       "of "
       "%s matmul peak %.0f GFLOP/s | %.2f s/step | peak RSS %.0f MiB\n",
-      bf16 ? "bf16" : "fp32", a.label.empty() ? "" : (", " + a.label).c_str(),
-      torch::get_num_threads(), timed.tokens / timed.seconds, timed.padded / timed.seconds,
-      achieved, 100 * achieved / peak, bf16 ? "bf16" : "fp32", peak, timed.seconds / a.steps,
-      timed.peak_rss_mib);
+      name.c_str(), torch::get_num_threads(), timed.tokens / timed.seconds,
+      timed.padded / timed.seconds, achieved, 100 * achieved / peak, bf16 ? "bf16" : "fp32", peak,
+      timed.seconds / a.steps, timed.peak_rss_mib);
   const auto mem = nmt::cpu_allocator_stats();
   std::printf(
       "      caching allocator: peak %.0f MiB in tensors, now %.0f MiB cached, %.0f MiB returned "
