@@ -3,7 +3,7 @@
 #include <ATen/autocast_mode.h>
 
 #ifdef NMT_HAVE_DNNL
-#include <dnnl.hpp>
+#include "nmt/model/onednn_engine.h"
 #endif
 
 namespace nmt {
@@ -19,15 +19,8 @@ torch::Tensor batched_matmul(const torch::Tensor& a, const torch::Tensor& b) {
 
 namespace {
 
-dnnl::engine& engine() {
-  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-dnnl::stream& stream() {
-  thread_local dnnl::stream s(engine());
-  return s;
-}
+using onednn::cpu_engine;
+using onednn::thread_stream;
 
 dnnl::memory::desc strided_desc(const torch::Tensor& t) {
   const auto sizes = t.sizes(), strides = t.strides();
@@ -40,15 +33,15 @@ dnnl::memory::desc strided_desc(const torch::Tensor& t) {
 void onednn_matmul(const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& c) {
   const auto ad = strided_desc(a), bd = strided_desc(b), cd = strided_desc(c);
 #if DNNL_VERSION_MAJOR >= 3
-  const dnnl::matmul::primitive_desc pd(engine(), ad, bd, cd);
+  const dnnl::matmul::primitive_desc pd(cpu_engine(), ad, bd, cd);
 #else
-  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(ad, bd, cd), engine());
+  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(ad, bd, cd), cpu_engine());
 #endif
   const dnnl::matmul matmul(pd);  // from oneDNN's primitive cache after the first of a shape
-  dnnl::memory am(ad, engine(), a.data_ptr()), bm(bd, engine(), b.data_ptr()),
-      cm(cd, engine(), c.data_ptr());
-  matmul.execute(stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
-  stream().wait();
+  dnnl::memory am(ad, cpu_engine(), a.data_ptr()), bm(bd, cpu_engine(), b.data_ptr()),
+      cm(cd, cpu_engine(), c.data_ptr());
+  matmul.execute(thread_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
+  thread_stream().wait();
 }
 
 torch::Tensor product(const torch::Tensor& a, const torch::Tensor& b) {

@@ -13,7 +13,7 @@
 #include "nmt/util/error.h"
 
 #ifdef NMT_HAVE_DNNL
-#include <dnnl.hpp>
+#include "nmt/model/onednn_engine.h"
 #endif
 
 namespace nmt {
@@ -52,15 +52,8 @@ namespace {
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-dnnl::engine& cpu_engine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream stream(cpu_engine());
-  return stream;
-}
+using onednn::cpu_engine;
+using onednn::thread_stream;
 
 // oneDNN picks its fastest kernels (brgemm: AMX, VNNI) only for a batch size known when the
 // primitive is made, so one primitive is made per padded row count. Rows are padded up to a bucket
@@ -215,14 +208,15 @@ struct Int8Gemm::Impl {
   torch::Tensor packed;  // int8 bytes in weights_desc's layout
   std::vector<float> scale, bias;
   mutable std::mutex mutex;
-  mutable std::unordered_map<int64_t, std::pair<dnnl::matmul, size_t>> primitives;  // + scratchpad
+  mutable std::unordered_map<int64_t, std::pair<dnnl::matmul, size_t> > primitives;  // + scratchpad
 
   const std::pair<dnnl::matmul, size_t>& primitive(int64_t rows, int64_t k, int64_t n) const {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = primitives.find(rows);
     if (it == primitives.end()) {
       auto pd = make_desc(rows, k, n, weights_desc);
-      it = primitives.emplace(rows, std::make_pair(dnnl::matmul(pd), pd.scratchpad_desc().get_size()))
+      it = primitives
+               .emplace(rows, std::make_pair(dnnl::matmul(pd), pd.scratchpad_desc().get_size()))
                .first;
     }
     return it->second;
@@ -256,8 +250,8 @@ struct Int8Gemm::Impl {
                                 scratch.data()));
     matmul.execute(thread_stream(), args);
     thread_stream().wait();
-    dequantize_rows(acc.data(), 0, m, n, sa.data(), scale.data(), bias.empty() ? nullptr : bias.data(),
-                    out + r0 * n);
+    dequantize_rows(acc.data(), 0, m, n, sa.data(), scale.data(),
+                    bias.empty() ? nullptr : bias.data(), out + r0 * n);
   }
 
   // A batch in chunks of rows whose int32 products fit in ~256 KiB: one chunk runs in this thread
@@ -268,7 +262,8 @@ struct Int8Gemm::Impl {
     const int64_t chunks = (m + chunk - 1) / chunk;
     if (chunks == 1) return run_chunk(x, 0, m, k, n, out);
     at::parallel_for(0, chunks, 1, [&](int64_t b, int64_t e) {
-      for (int64_t c = b; c < e; ++c) run_chunk(x, c * chunk, std::min(m, (c + 1) * chunk), k, n, out);
+      for (int64_t c = b; c < e; ++c)
+        run_chunk(x, c * chunk, std::min(m, (c + 1) * chunk), k, n, out);
     });
   }
 };
@@ -284,8 +279,8 @@ Int8Gemm::Int8Gemm(const torch::Tensor& weight, const torch::Tensor& scale,
   n_ = weight.size(0);
   k_ = weight.size(1);
   TORCH_CHECK(scale.numel() == n_, "Int8Gemm: ", scale.numel(), " scales for ", n_, " rows");
-  TORCH_CHECK(!bias.defined() || bias.numel() == n_, "Int8Gemm: bias of ", bias.numel(),
-              " for ", n_, " rows");
+  TORCH_CHECK(!bias.defined() || bias.numel() == n_, "Int8Gemm: bias of ", bias.numel(), " for ",
+              n_, " rows");
   const auto s = scale.to(torch::kCPU, torch::kFloat32).contiguous();
   impl_->scale.assign(s.data_ptr<float>(), s.data_ptr<float>() + n_);
   if (bias.defined()) {
@@ -303,7 +298,8 @@ Int8Gemm::Int8Gemm(const torch::Tensor& weight, const torch::Tensor& scale,
     dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(any, wany, dst), cpu_engine());
 #endif
     impl_->weights_desc = pd.weights_desc();
-    impl_->packed = torch::empty({static_cast<int64_t>(impl_->weights_desc.get_size())}, torch::kInt8);
+    impl_->packed =
+        torch::empty({static_cast<int64_t>(impl_->weights_desc.get_size())}, torch::kInt8);
     const auto w = weight.to(torch::kCPU).contiguous();
     // W [N, K] row-major is the [K, N] matrix in "ba" order.
     dnnl::memory plain({{k_, n_}, dt::s8, tag::ba}, cpu_engine(), w.data_ptr());
