@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "nmt/config/special_ids.h"
+#include "nmt/decoding/continuations.h"
 #include "nmt/decoding/greedy_search.h"
 
 namespace nmt {
@@ -72,42 +73,20 @@ Beams start_beams(const torch::Tensor& src, int64_t K, const std::vector<int64_t
   return beams;
 }
 
-// The best n_cand (slot, token) continuations of each live sentence, best first, on the CPU:
-// val (summed raw log-probability), idx (slot * V + token) and lp (the token's log-probability),
-// each [b, n_cand]; attn [rows, S] when attention is kept.
-struct Candidates {
-  int64_t n_cand = 0;
-  int64_t V = 0;
-  torch::Tensor val, idx, lp, attn;
+// The best n_cand (slot, token) continuations of each live sentence (continuations.h) and, when
+// attention is kept, attn [rows, S] on the CPU.
+struct Candidates : BeamContinuations {
+  torch::Tensor attn;
 };
 
 Candidates top_candidates(const torch::Tensor& log_probs, const Beams& beams, int64_t K, int64_t t,
                           const SearchOptions& options, const DecoderCache& cache) {
-  const int64_t b = static_cast<int64_t>(beams.alive.size());
-  const int64_t rows = b * K;
-  const int64_t V = log_probs.size(1);
+  const int64_t rows = static_cast<int64_t>(beams.alive.size()) * K;
   std::vector<int64_t> slot_max(rows);
   for (int64_t r = 0; r < rows; ++r) slot_max[r] = beams.row_max[r / K];
-  const torch::Tensor masked = constrain_log_probs(log_probs, t, slot_max, options.min_length);
-  // The best n_cand of the K * V continuations of each sentence. A continuation among them is
-  // among the best n_cand of its own row (adding the row's score does not reorder a row), so
-  // a per-row top-k first keeps the [rows, V] work to one pass, then the sentence-level top-k
-  // runs over K * n_cand candidates instead of K * V.
-  const int64_t n_cand = std::min<int64_t>(2 * K, K * V);
-  const int64_t per_row = std::min<int64_t>(n_cand, V);
-  const auto [row_val, row_tok] = masked.topk(per_row, /*dim=*/1);  // [rows, per_row]
-  const torch::Tensor cand = (row_val + beams.scores.reshape({rows, 1})).reshape({b, K * per_row});
-  const auto [top_val, top_pos] = cand.topk(n_cand, /*dim=*/1);  // [b, 2K] each, best first
-  // Back to the flat index (slot * V + token) over the sentence's K * V continuations.
-  const torch::Tensor top_tok = row_tok.reshape({b, K * per_row}).gather(1, top_pos);
-  const torch::Tensor top_idx = top_pos.div(per_row, "floor") * V + top_tok;
-  const torch::Tensor top_lp = log_probs.reshape({b, K * V}).gather(1, top_idx);  // [b, 2K]
   Candidates c;
-  c.n_cand = n_cand;
-  c.V = V;
-  c.val = top_val.to(torch::kCPU, torch::kFloat).contiguous();
-  c.idx = top_idx.to(torch::kCPU, torch::kLong).contiguous();
-  c.lp = top_lp.to(torch::kCPU, torch::kFloat).contiguous();
+  static_cast<BeamContinuations&>(c) =
+      best_continuations(log_probs, beams.scores, K, StepLimits{t, &slot_max, options.min_length});
   if (options.keep_attention) c.attn = cache.attention.to(torch::kCPU, torch::kFloat);  // [rows, S]
   return c;
 }

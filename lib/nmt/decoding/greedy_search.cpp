@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "nmt/config/special_ids.h"
+#include "nmt/decoding/continuations.h"
 
 namespace nmt {
 
@@ -15,13 +16,12 @@ torch::Tensor stack_attention(const std::vector<torch::Tensor>& rows, int64_t so
   return torch::stack(rows).narrow(/*dim=*/1, 0, source_length).contiguous();  // [T, src_len]
 }
 
-std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& src,
-                                      const SearchOptions& options) {
-  return greedy_search(model, src, options, choose_argmax);
-}
+namespace {
 
-std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& src,
-                                      const SearchOptions& options, const TokenChooser& choose) {
+// The loop of both greedy_search()s; choose null = the argmax, fused with the constraints
+// (best_tokens in continuations.h).
+std::vector<Hypothesis> greedy_loop(Seq2SeqImpl& model, const torch::Tensor& src,
+                                    const SearchOptions& options, const TokenChooser* choose) {
   torch::NoGradGuard no_grad;
   const int64_t batch = src.size(0);
   const std::vector<int64_t> src_len = source_lengths(src);
@@ -46,9 +46,16 @@ std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& s
 
   for (int64_t t = 0; !alive.empty(); ++t) {
     const torch::Tensor log_probs = model.step(last, encoded, cache);  // [rows, V] float32
-    const torch::Tensor masked = constrain_log_probs(log_probs, t, row_max, options.min_length);
-    const torch::Tensor next = choose(masked).to(torch::kLong);                       // [rows]
-    const torch::Tensor next_lp = log_probs.gather(1, next.unsqueeze(1)).squeeze(1);  // [rows]
+    torch::Tensor next, next_lp;                                       // [rows] each
+    if (choose) {
+      const torch::Tensor masked = constrain_log_probs(log_probs, t, row_max, options.min_length);
+      next = (*choose)(masked).to(torch::kLong);
+      next_lp = log_probs.gather(1, next.unsqueeze(1)).squeeze(1);
+    } else {
+      BestTokens best = best_tokens(log_probs, StepLimits{t, &row_max, options.min_length});
+      next = std::move(best.tokens);
+      next_lp = std::move(best.lp);
+    }
     const torch::Tensor next_cpu = next.cpu();
     const torch::Tensor lp_cpu = next_lp.to(torch::kCPU, torch::kFloat);
     torch::Tensor attn_cpu;
@@ -89,6 +96,18 @@ std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& s
     if (options.keep_attention) h.attention = stack_attention(attention[i], src_len[i]);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& src,
+                                      const SearchOptions& options) {
+  return greedy_loop(model, src, options, nullptr);
+}
+
+std::vector<Hypothesis> greedy_search(Seq2SeqImpl& model, const torch::Tensor& src,
+                                      const SearchOptions& options, const TokenChooser& choose) {
+  return greedy_loop(model, src, options, &choose);
 }
 
 }  // namespace nmt
